@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DataError, SchemaBuilder, Schemas, type Struct } from "../../../src/api/schema.js";
+import { DataError, type Schema, SchemaBuilder, Schemas, Struct } from "../../../src/api/schema.js";
 import { Cast, parseCastSpec } from "../../../src/transforms/cast.js";
 import {
   ConfigError,
