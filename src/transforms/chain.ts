@@ -68,13 +68,9 @@ function subConfig(config: Readonly<Record<string, string>>, prefix: string, dro
   return out;
 }
 
-function pluginKeys(create: () => { config(): ConfigDef; close?(): void }): ConfigKey[] {
-  const instance = create();
-  try {
-    return instance.config().list();
-  } finally {
-    instance.close?.();
-  }
+/** A plugin's own keys; the instance is only asked for its ConfigDef (never configured), as Kafka does. */
+function pluginKeys(create: () => { config(): ConfigDef }): ConfigKey[] {
+  return create().config().list();
 }
 
 /**
