@@ -253,7 +253,11 @@ function parseTokens(tokens: readonly Token[], text: string): number {
     while (text[pos] === " " || text[pos] === "\t") pos++;
     if (pos >= text.length) throw new ParseFailure();
     const next = tokens[i + 1];
-    const abutting = next !== undefined && !("lit" in next) && NUMERIC.has(next.letter);
+    // a numeric field directly followed by another reads exactly its width ("yyyyMMdd")
+    const abutting =
+      next !== undefined &&
+      !("lit" in next) &&
+      (NUMERIC.has(next.letter) || ((next.letter === "M" || next.letter === "L") && next.count <= 2));
     const L = t.letter;
     if ((L === "M" || L === "L") && t.count >= 3) {
       const [idx, len] = matchName(text, pos, MONTHS);
