@@ -109,10 +109,6 @@ export function mapGet(map: SchemalessMap, key: string): unknown {
   return Object.hasOwn(map, key) ? (map[key] ?? null) : null;
 }
 
-export function mapHas(map: SchemalessMap, key: string): boolean {
-  return map instanceof Map ? map.has(key) : Object.hasOwn(map, key);
-}
-
 export function mapSet(map: SchemalessMap, key: string, value: unknown): void {
   if (map instanceof Map) map.set(key, value);
   // a plain assignment to "__proto__" would replace the prototype instead of adding a key
