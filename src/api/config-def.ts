@@ -134,7 +134,7 @@ export function parseValue(key: ConfigKey, raw: string): Parsed {
     case "INT":
     case "SHORT":
     case "LONG": {
-      if (!/^[+-]?\d+$/.test(s)) return bad(key, raw, "Not a number of type " + key.type);
+      if (!/^[+-]?\d+$/.test(s)) return bad(key, raw, `Not a number of type ${key.type}`);
       const n = Number(s);
       const [lo, hi] =
         key.type === "INT"
@@ -142,7 +142,7 @@ export function parseValue(key: ConfigKey, raw: string): Parsed {
           : key.type === "SHORT"
             ? [-32768, 32767]
             : [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
-      if (n < lo || n > hi) return bad(key, raw, "Not a number of type " + key.type);
+      if (n < lo || n > hi) return bad(key, raw, `Not a number of type ${key.type}`);
       return { ok: true, value: n };
     }
     case "DOUBLE": {

@@ -30,3 +30,11 @@ export interface HeaderConverter {
   toConnectHeader(topic: string, headerKey: string, data: Buffer | null): SchemaAndValue;
   config?(): ConfigDef;
 }
+
+export interface ConverterPlugin {
+  readonly type: "converter" | "header_converter";
+  readonly className: string;
+  readonly aliases?: readonly string[];
+  readonly version: string;
+  create(): Converter | HeaderConverter;
+}

@@ -164,7 +164,7 @@ export class SchemaBuilder {
     return this;
   }
   field(name: string, schema: Schema): this {
-    if (this.s.type !== "struct") throw new DataError("Cannot create fields on type " + this.s.type);
+    if (this.s.type !== "struct") throw new DataError(`Cannot create fields on type ${this.s.type}`);
     const fields = this.s.fields ?? [];
     if (fields.some((f) => f.name === name))
       throw new DataError(`Cannot create field because of field name duplication ${name}`);

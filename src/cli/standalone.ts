@@ -1,0 +1,178 @@
+/**
+ * `ferry standalone worker.properties [connector files...]`: Kafka Connect's ConnectStandalone.
+ * Everything a user gave is checked before anything starts or is written: worker config, every connector
+ * file, the offsets file. A bad input exits non-zero with a message naming the file and the key.
+ */
+import { hostname } from "node:os";
+import { type ConnectorFile, loadConnectorFile } from "../config/connector-file.js";
+import { loadWorkerProperties } from "../config/worker-file.js";
+import { validateConnectorConfig } from "../herder/connector-validation.js";
+import { StandaloneHerder } from "../herder/standalone-herder.js";
+import {
+  parseStandaloneWorkerConfig,
+  type StandaloneWorkerConfig,
+  workerId,
+} from "../herder/worker-config.js";
+import { createKafka } from "../kafka/client.js";
+import { createLogger, type Logger } from "../log/logger.js";
+import { builtinPlugins } from "../plugins/builtin.js";
+import type { PluginRegistry } from "../plugins/registry.js";
+import { createRestApp } from "../rest/app.js";
+import { startRestServer } from "../rest/server.js";
+import { Worker } from "../runner/worker.js";
+import { FileOffsetStore } from "../state/file/file-offset-store.js";
+import { MemoryConfigStore } from "../state/memory-config-store.js";
+import { MemoryStatusStore } from "../state/memory-status-store.js";
+import { buildTransformChain } from "../transforms/chain.js";
+import { buildCommit } from "./build-info.js";
+import { UsageError } from "./usage-error.js";
+
+/** Exit codes: 1 bad worker config or start-up failure, 3 a connector could not be created (as Kafka). */
+export class StartupError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+async function checkConnectorFiles(paths: string[], plugins: PluginRegistry): Promise<ConnectorFile[]> {
+  const out: ConnectorFile[] = [];
+  const seen = new Map<string, string>();
+  for (const path of paths) {
+    let file: ConnectorFile;
+    try {
+      file = await loadConnectorFile(path);
+    } catch (e) {
+      throw new StartupError((e as Error).message, 3, { cause: e });
+    }
+    const r = await validateConnectorConfig(file.config, plugins);
+    const problems = Object.entries(r.errors).flatMap(([k, msgs]) => msgs.map((m) => `  ${k}: ${m}`));
+    if (problems.length > 0) {
+      throw new StartupError(
+        `connector config file ${path} (connector "${file.name}") is invalid:\n${problems.join("\n")}`,
+        3,
+      );
+    }
+    const prev = seen.get(file.name);
+    if (prev)
+      throw new StartupError(
+        `connector config file ${path}: connector "${file.name}" is already defined in ${prev}`,
+        3,
+      );
+    seen.set(file.name, path);
+    out.push(file);
+  }
+  return out;
+}
+
+export interface StandaloneHandle {
+  readonly port: number;
+  readonly herder: StandaloneHerder;
+  shutdown(): Promise<void>;
+}
+
+export async function runStandalone(args: string[], log?: Logger): Promise<StandaloneHandle> {
+  const [workerPath, ...connectorPaths] = args;
+  if (!workerPath)
+    throw new UsageError(
+      "Usage: ferry standalone worker.properties [connector1.properties connector2.json ...]",
+    );
+
+  let config: StandaloneWorkerConfig;
+  try {
+    config = parseStandaloneWorkerConfig(await loadWorkerProperties(workerPath), workerPath);
+  } catch (e) {
+    throw new StartupError((e as Error).message, 1, { cause: e });
+  }
+  const id = workerId(config, hostname());
+  const logger = log ?? createLogger(id);
+  const plugins = builtinPlugins();
+  const files = await checkConnectorFiles(connectorPaths, plugins);
+
+  const offsets = new FileOffsetStore(config.offsetStorageFile);
+  try {
+    await offsets.start();
+  } catch (e) {
+    throw new StartupError(`offset.storage.file.filename: ${(e as Error).message}`, 1, { cause: e });
+  }
+
+  const kafka = createKafka({
+    brokers: config.bootstrapServers,
+    clientId: config.clientId || `ferry-${id}`,
+    logger,
+  });
+  const admin = kafka.admin();
+  let clusterId: string;
+  try {
+    await admin.connect();
+    clusterId = (await admin.describeCluster()).clusterId;
+  } catch (e) {
+    throw new StartupError(
+      `Cannot reach Kafka at bootstrap.servers=${config.bootstrapServers.join(",")}: ${(e as Error).message}`,
+      1,
+      {
+        cause: e,
+      },
+    );
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+
+  const worker = new Worker({
+    config,
+    workerId: id,
+    plugins,
+    offsets,
+    kafka,
+    logger,
+    chainFactory: (c) => buildTransformChain({ ...c }, plugins),
+  });
+  const herder = new StandaloneHerder({
+    workerId: id,
+    worker,
+    plugins,
+    configs: new MemoryConfigStore(),
+    statuses: new MemoryStatusStore(),
+    logger,
+    clusterId,
+  });
+  const app = createRestApp({ herder, logger, commit: buildCommit() });
+  const server = await startRestServer(app, config.listeners);
+  logger.info({ ports: server.ports, clusterId }, "REST server listening");
+
+  for (const f of files) {
+    try {
+      await herder.createConnector({ name: f.name, config: f.config, initialState: f.initialState });
+      logger.info({ connector: f.name }, "created connector");
+    } catch (e) {
+      await herder.stop();
+      await server.close();
+      throw new StartupError(
+        `Failed to create connector for ${connectorPaths[files.indexOf(f)]}: ${(e as Error).message}`,
+        3,
+        { cause: e },
+      );
+    }
+  }
+  herder.markReady();
+  logger.info({ connectors: files.length }, "Kafka Connect started");
+
+  let stopping: Promise<void> | null = null;
+  return {
+    port: server.ports[0] ?? 0,
+    herder,
+    shutdown() {
+      stopping ??= (async () => {
+        logger.info("stopping");
+        await herder.stop();
+        await offsets.stop();
+        await server.close();
+        logger.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}

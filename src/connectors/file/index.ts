@@ -1,0 +1,2 @@
+export { fileStreamSinkPlugin } from "./file-stream-sink.js";
+export { fileStreamSourcePlugin } from "./file-stream-source.js";

@@ -1,0 +1,195 @@
+/**
+ * Worker keys with Kafka Connect's names and defaults (WorkerConfig, StandaloneConfig). Keys Ferry does not
+ * know are kept (client settings such as producer.*, consumer.*) and passed on where they apply.
+ */
+import { z } from "zod";
+import { ConfigDef } from "../api/config-def.js";
+import { ConfigValidationError } from "../errors.js";
+
+export function baseWorkerConfigDef(): ConfigDef {
+  return new ConfigDef()
+    .define({
+      name: "bootstrap.servers",
+      type: "LIST",
+      default: ["localhost:9092"],
+      importance: "HIGH",
+      documentation:
+        "A list of host/port pairs used to establish the initial connection to the Kafka cluster.",
+    })
+    .define({
+      name: "key.converter",
+      type: "CLASS",
+      importance: "HIGH",
+      documentation:
+        "Converter class used to convert between Kafka Connect format and the serialized form written to Kafka.",
+    })
+    .define({
+      name: "value.converter",
+      type: "CLASS",
+      importance: "HIGH",
+      documentation:
+        "Converter class used to convert between Kafka Connect format and the serialized form written to Kafka.",
+    })
+    .define({
+      name: "header.converter",
+      type: "CLASS",
+      default: "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+      importance: "LOW",
+      documentation:
+        "HeaderConverter class used to convert between Kafka Connect format and the serialized form written to Kafka.",
+    })
+    .define({
+      name: "offset.flush.interval.ms",
+      type: "LONG",
+      default: 60000,
+      importance: "LOW",
+      documentation: "Interval at which to try committing offsets for tasks.",
+      check: z.number().int().min(1, "Value must be at least 1"),
+    })
+    .define({
+      name: "offset.flush.timeout.ms",
+      type: "LONG",
+      default: 5000,
+      importance: "LOW",
+      documentation:
+        "Maximum number of milliseconds to wait for records to flush before cancelling the offset commit.",
+      check: z.number().int().min(0),
+    })
+    .define({
+      name: "task.shutdown.graceful.timeout.ms",
+      type: "LONG",
+      default: 5000,
+      importance: "LOW",
+      documentation: "Amount of time to wait for tasks to shutdown gracefully, in total.",
+      check: z.number().int().min(0),
+    })
+    .define({
+      name: "listeners",
+      type: "LIST",
+      default: ["http://:8083"],
+      importance: "LOW",
+      documentation:
+        "List of comma-separated URIs the REST API will listen on. The supported protocols are HTTP.",
+      check: z
+        .array(z.string().regex(/^https?:\/\/[^:/]*(:\d+)?\/?$/i, "listener must look like http://host:port"))
+        .min(1),
+    })
+    .define({
+      name: "rest.advertised.host.name",
+      type: "STRING",
+      default: null,
+      importance: "LOW",
+      documentation: "The hostname given out to other workers and used in worker_id.",
+    })
+    .define({
+      name: "rest.advertised.port",
+      type: "INT",
+      default: null,
+      importance: "LOW",
+      documentation: "The port given out to other workers and used in worker_id.",
+    })
+    .define({
+      name: "plugin.path",
+      type: "LIST",
+      default: null,
+      importance: "LOW",
+      documentation:
+        "List of paths or npm package names holding plugins (connectors, converters, transformations).",
+    })
+    .define({
+      name: "client.id",
+      type: "STRING",
+      default: "",
+      importance: "LOW",
+      documentation: "An id string passed to Kafka with each request.",
+    });
+}
+
+export function standaloneWorkerConfigDef(): ConfigDef {
+  return baseWorkerConfigDef().define({
+    name: "offset.storage.file.filename",
+    type: "STRING",
+    importance: "HIGH",
+    documentation: "File to store source connector offsets in.",
+    check: z.string().trim().min(1, "String must be non-empty"),
+  });
+}
+
+export interface Listener {
+  protocol: "http" | "https";
+  host: string;
+  port: number;
+}
+
+export interface WorkerConfig {
+  readonly raw: Readonly<Record<string, string>>;
+  readonly bootstrapServers: string[];
+  readonly keyConverter: string;
+  readonly valueConverter: string;
+  readonly headerConverter: string;
+  readonly offsetFlushIntervalMs: number;
+  readonly offsetFlushTimeoutMs: number;
+  readonly taskShutdownGracefulTimeoutMs: number;
+  readonly listeners: Listener[];
+  readonly advertisedHost: string | null;
+  readonly advertisedPort: number | null;
+  readonly pluginPath: string[];
+  readonly clientId: string;
+}
+
+export interface StandaloneWorkerConfig extends WorkerConfig {
+  readonly offsetStorageFile: string;
+}
+
+export function parseListener(s: string): Listener {
+  const m = /^(https?):\/\/([^:/]*)(?::(\d+))?\/?$/i.exec(s.trim());
+  if (!m) throw new Error(`Invalid listener ${s}`);
+  const protocol = (m[1] ?? "http").toLowerCase() as "http" | "https";
+  return { protocol, host: m[2] ?? "", port: m[3] ? Number(m[3]) : protocol === "https" ? 443 : 80 };
+}
+
+function toWorkerConfig(raw: Record<string, string>, values: Record<string, unknown>): WorkerConfig {
+  return {
+    raw,
+    bootstrapServers: values["bootstrap.servers"] as string[],
+    keyConverter: values["key.converter"] as string,
+    valueConverter: values["value.converter"] as string,
+    headerConverter: values["header.converter"] as string,
+    offsetFlushIntervalMs: values["offset.flush.interval.ms"] as number,
+    offsetFlushTimeoutMs: values["offset.flush.timeout.ms"] as number,
+    taskShutdownGracefulTimeoutMs: values["task.shutdown.graceful.timeout.ms"] as number,
+    listeners: (values.listeners as string[]).map(parseListener),
+    advertisedHost: (values["rest.advertised.host.name"] as string | null) ?? null,
+    advertisedPort: (values["rest.advertised.port"] as number | null) ?? null,
+    pluginPath: (values["plugin.path"] as string[] | null) ?? [],
+    clientId: values["client.id"] as string,
+  };
+}
+
+/** Parses standalone worker properties; throws ConfigValidationError naming every bad key. */
+export function parseStandaloneWorkerConfig(
+  raw: Record<string, string>,
+  source: string,
+): StandaloneWorkerConfig {
+  const { values, errors } = standaloneWorkerConfigDef().parse(raw);
+  if (Object.keys(errors).length > 0) throw new ConfigValidationError(`Worker config ${source}:`, errors);
+  return {
+    ...toWorkerConfig(raw, values),
+    offsetStorageFile: values["offset.storage.file.filename"] as string,
+  };
+}
+
+/** Sub-keys under a prefix with the prefix removed, e.g. value.converter.schemas.enable → schemas.enable. */
+export function subConfig(raw: Readonly<Record<string, string>>, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+  return out;
+}
+
+/** worker_id as Kafka Connect forms it: advertised host (or the listener's, or the hostname) and port. */
+export function workerId(config: WorkerConfig, hostname: string): string {
+  const first = config.listeners[0];
+  const host = config.advertisedHost ?? (first?.host || hostname);
+  const port = config.advertisedPort ?? first?.port ?? 8083;
+  return `${host}:${port}`;
+}

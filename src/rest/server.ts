@@ -1,0 +1,40 @@
+/** Serves the Hono app on each configured listener (HTTP). */
+import { type ServerType, serve } from "@hono/node-server";
+import type { Hono } from "hono";
+import type { Listener } from "../herder/worker-config.js";
+
+export interface RunningServer {
+  /** the port actually bound (useful with port 0) */
+  readonly ports: number[];
+  close(): Promise<void>;
+}
+
+export async function startRestServer(app: Hono, listeners: readonly Listener[]): Promise<RunningServer> {
+  const servers: ServerType[] = [];
+  const ports: number[] = [];
+  for (const l of listeners) {
+    if (l.protocol !== "http")
+      throw new Error(`Listener protocol ${l.protocol} is not supported yet; use http://`);
+    const server = await new Promise<ServerType>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: l.port, hostname: l.host || undefined }, () => resolve(s));
+      s.once("error", reject);
+    });
+    const addr = server.address();
+    ports.push(typeof addr === "object" && addr ? addr.port : l.port);
+    servers.push(server);
+  }
+  return {
+    ports,
+    close: () =>
+      Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              // idle keep-alive sockets would hold close() open
+              (s as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+              s.close(() => resolve());
+            }),
+        ),
+      ).then(() => undefined),
+  };
+}

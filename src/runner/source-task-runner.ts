@@ -1,0 +1,256 @@
+/**
+ * Runs one source task: poll → transforms → converters → produce, with offsets committed only for records
+ * Kafka acknowledged. Polling overlaps with the send in flight: while one batch is on the wire, the next
+ * accumulates (bounded), and goes out as one request when the first is acknowledged. One send in flight
+ * keeps per-partition order without an idempotent producer.
+ */
+import type { RecordMetadata as KafkaRecordMetadata, Producer, TopicMessages } from "kafkajs";
+import type { SourceTask, SourceTaskContext, TaskConfig } from "../api/connector.js";
+import type { RecordMetadata, SourceOffset, SourcePartition, SourceRecord } from "../api/records.js";
+import { isRetriable } from "../kafka/client.js";
+import type { Logger } from "../log/logger.js";
+import { type OffsetStore, offsetKey } from "../state/types.js";
+import { backoffMs, sleep } from "./backoff.js";
+import {
+  type Converters,
+  type OutgoingMessage,
+  type TransformChain,
+  toKafkaMessage,
+} from "./record-pipeline.js";
+import type { StatusListener } from "./unit-status.js";
+
+export interface SourceTaskRunnerOptions {
+  readonly connector: string;
+  readonly taskId: number;
+  readonly task: SourceTask;
+  readonly config: TaskConfig;
+  readonly producer: Producer;
+  readonly chain: TransformChain;
+  readonly converters: Converters;
+  readonly offsets: OffsetStore;
+  readonly offsetFlushIntervalMs: number;
+  /** how long stop() waits for records in flight before giving up on them (they are re-sent next start) */
+  readonly offsetFlushTimeoutMs: number;
+  readonly status: StatusListener;
+  readonly logger: Logger;
+  /** records polled but not yet acknowledged before poll() waits (backpressure) */
+  readonly maxBufferedRecords?: number;
+  /** the most records in one produce request */
+  readonly maxBatchRecords?: number;
+}
+
+interface Pending {
+  readonly record: SourceRecord;
+  /** null when a transform dropped the record: its offset is committed in order all the same */
+  readonly out: OutgoingMessage | null;
+}
+
+export class SourceTaskRunner {
+  private readonly abort = new AbortController();
+  private pending: Pending[] = [];
+  private sending: Promise<void> | null = null;
+  private sendError: unknown = null;
+  private readonly committable = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+  private dirty = false;
+  private lastFlush = Date.now();
+  private done: Promise<void> | null = null;
+  private readonly log: Logger;
+  private readonly maxBuffered: number;
+  private readonly maxBatch: number;
+  /** records acknowledged by Kafka since start, for tests and metrics */
+  acked = 0;
+
+  constructor(private readonly o: SourceTaskRunnerOptions) {
+    this.log = o.logger.child({ connector: o.connector, task: o.taskId });
+    this.maxBuffered = o.maxBufferedRecords ?? 50_000;
+    this.maxBatch = o.maxBatchRecords ?? 20_000;
+  }
+
+  /** Starts the task; the returned promise settles when the task has stopped or failed. */
+  start(): Promise<void> {
+    this.done ??= this.run();
+    return this.done;
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    const { task, status } = this.o;
+    const ctx: SourceTaskContext = {
+      signal: this.abort.signal,
+      offsetStorageReader: {
+        offset: async (p) => this.o.offsets.get(this.o.connector, p),
+        offsets: async (ps) => new Map(ps.map((p) => [p, this.o.offsets.get(this.o.connector, p)])),
+      },
+    };
+    let failed = false;
+    try {
+      await task.start(this.o.config, ctx);
+      status.onRunning();
+      this.log.info("source task started");
+      await this.pollLoop();
+      await this.drain();
+      await this.flushOffsets();
+    } catch (e) {
+      failed = true;
+      this.log.error({ err: e }, "source task failed");
+      status.onFailure(e);
+    } finally {
+      this.abort.abort();
+      try {
+        await task.stop();
+      } catch (e) {
+        this.log.error({ err: e }, "source task stop() threw");
+      }
+      if (!failed) status.onShutdown();
+      this.log.info({ acked: this.acked }, "source task stopped");
+    }
+  }
+
+  private async pollLoop(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      if (this.sendError) throw this.sendError;
+      if (this.pending.length >= this.maxBuffered && this.sending) {
+        await this.sending;
+        continue;
+      }
+      const records = await this.o.task.poll();
+      if (records && records.length > 0) {
+        this.enqueue(records);
+        this.kickSend();
+      } else {
+        // a task that returns nothing at once must not starve timers and I/O
+        await new Promise((r) => setImmediate(r));
+      }
+      if (this.dirty && Date.now() - this.lastFlush >= this.o.offsetFlushIntervalMs)
+        await this.flushOffsets();
+    }
+  }
+
+  private enqueue(records: readonly SourceRecord[]): void {
+    const { chain, converters } = this.o;
+    for (const record of records) {
+      const transformed = chain.apply(record);
+      this.pending.push({ record, out: transformed ? toKafkaMessage(transformed, converters) : null });
+    }
+  }
+
+  private kickSend(): void {
+    if (this.sending || this.pending.length === 0 || this.sendError) return;
+    const batch = this.pending.length <= this.maxBatch ? this.pending : this.pending.slice(0, this.maxBatch);
+    this.pending = batch === this.pending ? [] : this.pending.slice(this.maxBatch);
+    this.sending = this.sendWithRetry(batch)
+      .then((meta) => this.onAcked(batch, meta))
+      .catch((e) => {
+        this.sendError = e;
+      })
+      .finally(() => {
+        this.sending = null;
+        this.kickSend();
+      });
+  }
+
+  private async sendWithRetry(batch: readonly Pending[]): Promise<KafkaRecordMetadata[]> {
+    const byTopic = new Map<string, TopicMessages>();
+    for (const p of batch) {
+      if (!p.out) continue;
+      let tm = byTopic.get(p.out.topic);
+      if (!tm) {
+        tm = { topic: p.out.topic, messages: [] };
+        byTopic.set(p.out.topic, tm);
+      }
+      tm.messages.push(p.out.message);
+    }
+    if (byTopic.size === 0) return [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.o.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+      } catch (e) {
+        // Kafka Connect's producer retries forever (delivery.timeout.ms = MAX); a stopping task gives up
+        // after offset.flush.timeout.ms and leaves these records to be re-sent from the committed offset.
+        if (!isRetriable(e)) throw e;
+        const wait = backoffMs(attempt, 100, 5000);
+        this.log.warn(
+          { err: e, attempt, topics: [...byTopic.keys()] },
+          `produce failed, retrying in ${wait} ms`,
+        );
+        if (this.abort.signal.aborted && attempt > 0)
+          throw new Error("Task stopped while Kafka was unavailable", { cause: e });
+        await sleep(wait);
+      }
+    }
+  }
+
+  private async onAcked(batch: readonly Pending[], meta: KafkaRecordMetadata[]): Promise<void> {
+    // kafkajs reports one base offset per topic-partition; per-record offsets are known when a topic's
+    // records all went to one partition (the common case for explicit partitions or one-partition topics).
+    const single = new Map<string, { partition: number; next: number }>();
+    const perTopic = new Map<string, number>();
+    for (const m of meta) perTopic.set(m.topicName, (perTopic.get(m.topicName) ?? 0) + 1);
+    for (const m of meta) {
+      if (perTopic.get(m.topicName) === 1)
+        single.set(m.topicName, { partition: m.partition, next: Number(m.baseOffset) });
+    }
+    const commitRecord = this.o.task.commitRecord?.bind(this.o.task);
+    for (const p of batch) {
+      const { sourcePartition, sourceOffset } = p.record;
+      if (sourcePartition && sourceOffset) {
+        this.committable.set(offsetKey(this.o.connector, sourcePartition), {
+          partition: sourcePartition,
+          offset: sourceOffset,
+        });
+        this.dirty = true;
+      }
+      if (commitRecord) {
+        let md: RecordMetadata | null = null;
+        if (p.out) {
+          const s = single.get(p.out.topic);
+          md = s
+            ? { topic: p.out.topic, partition: s.partition, offset: s.next++ }
+            : { topic: p.out.topic, partition: -1, offset: -1 };
+        }
+        await commitRecord(p.record, md);
+      }
+    }
+    this.acked += batch.length;
+  }
+
+  /** Waits for what is buffered and in flight, up to offset.flush.timeout.ms. */
+  private async drain(): Promise<void> {
+    const deadline = Date.now() + this.o.offsetFlushTimeoutMs;
+    this.kickSend();
+    while ((this.sending || this.pending.length > 0) && Date.now() < deadline) {
+      if (this.sendError) throw this.sendError;
+      const current = this.sending;
+      if (!current) {
+        this.kickSend();
+        if (!this.sending) break;
+        continue;
+      }
+      await Promise.race([current, sleep(Math.max(0, deadline - Date.now()))]);
+    }
+    if (this.sendError) throw this.sendError;
+    if (this.sending || this.pending.length > 0) {
+      this.log.warn(
+        { unsent: this.pending.length },
+        "stopping with records not acknowledged; they will be re-sent on restart",
+      );
+    }
+  }
+
+  private async flushOffsets(): Promise<void> {
+    this.lastFlush = Date.now();
+    if (!this.dirty) return;
+    this.dirty = false;
+    const entries = [...this.committable.values()];
+    this.committable.clear();
+    const t0 = Date.now();
+    await this.o.offsets.put(this.o.connector, entries);
+    this.log.debug({ partitions: entries.length, ms: Date.now() - t0 }, "offsets committed");
+    await this.o.task.commit?.();
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * Runs connector and task instances on this process: builds each task's converters, transform chain and
+ * Kafka client, and keeps the handles so the herder can stop them. It decides nothing about *what* runs.
+ */
+import type { Kafka } from "kafkajs";
+import type { Connector, ConnectorContext, ConnectorPlugin, TaskConfig } from "../api/connector.js";
+import type { Converter, HeaderConverter } from "../api/converter.js";
+import { ConnectError } from "../errors.js";
+import { subConfig, type WorkerConfig } from "../herder/worker-config.js";
+import { createProducer } from "../kafka/client.js";
+import type { Logger } from "../log/logger.js";
+import type { PluginRegistry } from "../plugins/registry.js";
+import type { OffsetStore } from "../state/types.js";
+import type { Converters, TransformChain } from "./record-pipeline.js";
+import { SinkTaskRunner } from "./sink-task-runner.js";
+import { SourceTaskRunner } from "./source-task-runner.js";
+import type { StatusListener } from "./unit-status.js";
+
+export interface TaskId {
+  readonly connector: string;
+  readonly task: number;
+}
+
+export type ChainFactory = (connectorConfig: Readonly<Record<string, string>>) => TransformChain;
+
+export interface WorkerOptions {
+  readonly config: WorkerConfig;
+  readonly workerId: string;
+  readonly plugins: PluginRegistry;
+  readonly offsets: OffsetStore;
+  readonly kafka: Kafka;
+  readonly chainFactory: ChainFactory;
+  readonly logger: Logger;
+}
+
+interface RunningTask {
+  readonly runner: SourceTaskRunner | SinkTaskRunner;
+  readonly done: Promise<void>;
+}
+
+export const taskKey = (id: TaskId) => `${id.connector}-${id.task}`;
+
+export class Worker {
+  private readonly connectors = new Map<string, Connector>();
+  private readonly tasks = new Map<string, RunningTask>();
+
+  constructor(private readonly o: WorkerOptions) {}
+
+  plugin(config: Readonly<Record<string, string>>): ConnectorPlugin {
+    const cls = config["connector.class"] ?? "";
+    const p = this.o.plugins.connector(cls);
+    if (!p)
+      throw new ConnectError(
+        `Failed to find any class that implements Connector and which name matches ${cls}`,
+        500,
+      );
+    return p;
+  }
+
+  /** Starts the connector instance and returns its task configs (with task.class, and topics for sinks). */
+  async startConnector(
+    name: string,
+    config: Readonly<Record<string, string>>,
+    context: ConnectorContext,
+  ): Promise<void> {
+    const plugin = this.plugin(config);
+    const connector = plugin.createConnector();
+    await connector.start({ ...config }, context);
+    this.connectors.set(name, connector);
+  }
+
+  async connectorTaskConfigs(name: string, config: Readonly<Record<string, string>>): Promise<TaskConfig[]> {
+    const connector = this.connectors.get(name);
+    if (!connector) throw new ConnectError(`Connector ${name} is not running on this worker`, 500);
+    const plugin = this.plugin(config);
+    const maxTasks = Number(config["tasks.max"] ?? "1");
+    const configs = await connector.taskConfigs(maxTasks);
+    const enforce = (config["tasks.max.enforce"] ?? "true").trim().toLowerCase() !== "false";
+    if (configs.length > maxTasks && enforce) {
+      throw new ConnectError(
+        `The connector ${name} has generated ${configs.length} tasks, which is greater than ${maxTasks}, the maximum number of tasks it is configured to create.`,
+      );
+    }
+    const taskClass = `${plugin.className.replace(/Connector$/, "")}Task`;
+    return configs.map((c) => {
+      const out: TaskConfig = { ...c, "task.class": taskClass };
+      if (plugin.type === "sink") {
+        if (config.topics !== undefined) out.topics = config.topics;
+        if (config["topics.regex"] !== undefined) out["topics.regex"] = config["topics.regex"];
+      }
+      return out;
+    });
+  }
+
+  async stopConnector(name: string): Promise<void> {
+    const c = this.connectors.get(name);
+    if (!c) return;
+    this.connectors.delete(name);
+    await c.stop();
+  }
+
+  isConnectorRunning(name: string): boolean {
+    return this.connectors.has(name);
+  }
+
+  private converter(
+    config: Readonly<Record<string, string>>,
+    key: "key.converter" | "value.converter",
+  ): Converter {
+    // a connector's own converter (and its sub-keys) wins over the worker's
+    const own = config[key]?.trim();
+    const cls = own || (key === "key.converter" ? this.o.config.keyConverter : this.o.config.valueConverter);
+    const sub = own ? subConfig(config, `${key}.`) : subConfig(this.o.config.raw, `${key}.`);
+    const p = this.o.plugins.converter(cls);
+    if (p?.type !== "converter")
+      throw new ConnectError(
+        `Invalid value ${cls} for configuration ${key}: Class ${cls} could not be found.`,
+        400,
+      );
+    const c = p.create() as Converter;
+    c.configure(sub, key === "key.converter");
+    return c;
+  }
+
+  private headerConverter(config: Readonly<Record<string, string>>): HeaderConverter {
+    const own = config["header.converter"]?.trim();
+    const cls = own || this.o.config.headerConverter;
+    const sub = own
+      ? subConfig(config, "header.converter.")
+      : subConfig(this.o.config.raw, "header.converter.");
+    const p = this.o.plugins.converter(cls);
+    const c = p?.create() as HeaderConverter | undefined;
+    if (!c || typeof c.fromConnectHeader !== "function")
+      throw new ConnectError(
+        `Invalid value ${cls} for configuration header.converter: Class ${cls} could not be found.`,
+        400,
+      );
+    c.configure(sub);
+    return c;
+  }
+
+  converters(config: Readonly<Record<string, string>>): Converters {
+    return {
+      key: this.converter(config, "key.converter"),
+      value: this.converter(config, "value.converter"),
+      header: this.headerConverter(config),
+    };
+  }
+
+  /** Starts a task; `status` hears RUNNING, FAILED and shutdown. Resolves once it is launched. */
+  startTask(
+    id: TaskId,
+    taskConfig: TaskConfig,
+    connectorConfig: Readonly<Record<string, string>>,
+    status: StatusListener,
+  ): void {
+    const key = taskKey(id);
+    if (this.tasks.has(key)) throw new ConnectError(`Task ${key} is already running on this worker`, 409);
+    const plugin = this.plugin(connectorConfig);
+    const log = this.o.logger;
+    const converters = this.converters(connectorConfig);
+    const chain = this.o.chainFactory(connectorConfig);
+    const common = {
+      connector: id.connector,
+      taskId: id.task,
+      config: taskConfig,
+      chain,
+      converters,
+      offsetFlushIntervalMs: this.o.config.offsetFlushIntervalMs,
+      status,
+      logger: log,
+    };
+    let runner: SourceTaskRunner | SinkTaskRunner;
+    if (plugin.type === "source") {
+      const producer = createProducer(this.o.kafka, {});
+      runner = new SourceTaskRunner({
+        ...common,
+        task: plugin.createTask(),
+        producer,
+        offsets: this.o.offsets,
+        offsetFlushTimeoutMs: this.o.config.offsetFlushTimeoutMs,
+      });
+      const done = producer
+        .connect()
+        .then(() => runner.start())
+        .catch((e) => status.onFailure(e))
+        .finally(() => producer.disconnect().catch((e) => log.warn({ err: e }, "producer disconnect failed")))
+        .finally(() => this.tasks.delete(key));
+      this.tasks.set(key, { runner, done });
+    } else {
+      const regex = (taskConfig["topics.regex"] ?? "").trim();
+      const topics = regex
+        ? new RegExp(regex)
+        : (taskConfig.topics ?? "").split(/\s*,\s*/).filter((t) => t.length > 0);
+      const consumer = this.o.kafka.consumer({
+        groupId: `connect-${id.connector}`,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 30000,
+        heartbeatInterval: 3000,
+      });
+      runner = new SinkTaskRunner({ ...common, task: plugin.createTask(), consumer, topics });
+      const done = runner.start().finally(() => this.tasks.delete(key));
+      this.tasks.set(key, { runner, done });
+    }
+  }
+
+  async stopTask(id: TaskId): Promise<void> {
+    const t = this.tasks.get(taskKey(id));
+    if (!t) return;
+    await t.runner.stop();
+    await t.done;
+  }
+
+  runningTasks(): TaskId[] {
+    return [...this.tasks.keys()].map((k) => {
+      const i = k.lastIndexOf("-");
+      return { connector: k.slice(0, i), task: Number(k.slice(i + 1)) };
+    });
+  }
+
+  /** Stops everything, tasks first (they flush offsets), within the graceful timeout. */
+  async stopAll(): Promise<void> {
+    const tasks = [...this.tasks.values()];
+    await Promise.all(tasks.map((t) => t.runner.stop()));
+    await Promise.all([...this.connectors.keys()].map((n) => this.stopConnector(n)));
+  }
+}

@@ -1,0 +1,124 @@
+// Shared pieces of the benchmarks: processes, /proc readings, topics, medians, tables.
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Kafka, logLevel } from "kafkajs";
+
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const KAFKA_BOOTSTRAP = process.env.KAFKA_BOOTSTRAP ?? "127.0.0.1:9092";
+export const KAFKA_VERSION = "4.3.1";
+export const kafkaLib = join(
+  process.env.FERRY_CACHE ?? join(homedir(), ".cache/ferry"),
+  `kafka-${KAFKA_VERSION}`,
+  "lib",
+);
+export const runsDir = join(repo, "test/.runs/bench");
+mkdirSync(runsDir, { recursive: true });
+
+export const kafka = new Kafka({ clientId: "bench", brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export async function createTopic(topic, partitions = 1) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function topicSize(admin, topic) {
+  const offs = await admin.fetchTopicOffsets(topic);
+  return offs.reduce((n, o) => n + Number(o.high), 0);
+}
+
+/** Starts a process with output to a log file; returns {proc, logFile, exited}. */
+export function startProcess(cmd, args, name, opts = {}) {
+  const logFile = join(runsDir, `${name}.log`);
+  const log = createWriteStream(logFile);
+  const proc = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts });
+  proc.stdout.pipe(log);
+  proc.stderr.pipe(log);
+  const exited = new Promise((res) => proc.on("exit", (code, signal) => res({ code, signal })));
+  return { proc, logFile, exited };
+}
+
+export function ferryArgs(args) {
+  return [process.execPath, [join(repo, "dist/cli/main.js"), ...args]];
+}
+
+export function kafkaConnectArgs(args) {
+  return [
+    "java",
+    [
+      "-Xms256m",
+      "-Xmx1g",
+      "-XX:+UseG1GC",
+      `-Dlog4j2.configurationFile=file:${join(repo, "deploy/local/log4j2.properties")}`,
+      "-cp",
+      `${kafkaLib}/*`,
+      "org.apache.kafka.connect.cli.ConnectStandalone",
+      ...args,
+    ],
+  ];
+}
+
+/** Peak resident set (VmHWM) in MiB and CPU seconds (user+system) of a live process, from /proc. */
+export function procStats(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { peakRssMiB: hwm, cpuSeconds: ticks / 100 };
+}
+
+export async function waitUntil(fn, what, timeoutMs, everyMs = 50) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+export async function httpOk(url) {
+  try {
+    const r = await fetch(url);
+    return r.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function table(headers, rows) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(headers), line(headers.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+export function freePort() {
+  return import("node:net").then(
+    ({ createServer }) =>
+      new Promise((res) => {
+        const s = createServer();
+        s.listen(0, "127.0.0.1", () => {
+          const p = s.address().port;
+          s.close(() => res(p));
+        });
+      }),
+  );
+}

@@ -1,0 +1,77 @@
+/** Test helpers on a real Kafka broker: topics and reading what a topic holds. */
+import { Kafka, logLevel } from "kafkajs";
+import { KAFKA_BOOTSTRAP, uniqueName } from "./env.js";
+
+export function testKafka(): Kafka {
+  return new Kafka({ clientId: uniqueName("test"), brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
+}
+
+export async function createTopic(name: string, partitions = 1): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Produces string values to a topic. */
+export async function produce(
+  topic: string,
+  values: (string | null)[],
+  key: string | null = null,
+): Promise<void> {
+  const producer = testKafka().producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    await producer.send({ topic, messages: values.map((value) => ({ key, value })) });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export interface ReadMessage {
+  key: Buffer | null;
+  value: Buffer | null;
+  partition: number;
+  offset: string;
+}
+
+/** Reads every message currently in the topic (up to the high watermark of each partition). */
+export async function readTopic(topic: string): Promise<ReadMessage[]> {
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const remaining = new Map(
+    ends.filter((e) => Number(e.high) > Number(e.low)).map((e) => [e.partition, Number(e.high)]),
+  );
+  const out: ReadMessage[] = [];
+  if (remaining.size === 0) return out;
+  const consumer = kafka.consumer({ groupId: uniqueName("reader") });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}`)), 60_000);
+    consumer
+      .run({
+        eachMessage: async ({ partition, message }) => {
+          out.push({ key: message.key, value: message.value, partition, offset: message.offset });
+          const end = remaining.get(partition);
+          if (end !== undefined && Number(message.offset) + 1 >= end) remaining.delete(partition);
+          if (remaining.size === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      })
+      .catch(reject);
+  });
+  await consumer.disconnect();
+  return out;
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: unit tests, and integration tests on the shared Kafka and Redis (each file uses its own
+// topics, group ids and ports). Two workers at a time fits the 2-core machines CI runs on.
+export default defineConfig({
+  test: {
+    maxWorkers: 2,
+    minWorkers: 1,
+    projects: [
+      {
+        test: {
+          name: "unit",
+          root: "test/unit",
+          include: ["**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          root: "test/integration",
+          include: ["**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+        },
+      },
+    ],
+  },
+});
