@@ -28,7 +28,13 @@ export class WorkerFileError extends ConfigFileError {
 export const ENV_PREFIX = "FERRY_";
 
 /** Ferry's own settings that share the prefix but are not worker keys. */
-export const NON_WORKER_ENV_VARS: ReadonlySet<string> = new Set(["FERRY_LOG_LEVEL", "FERRY_STATE_DIR"]);
+export const NON_WORKER_ENV_VARS: ReadonlySet<string> = new Set([
+  "FERRY_LOG_LEVEL",
+  "FERRY_STATE_DIR",
+  "FERRY_CACHE",
+  "FERRY_KEEP_SERVICES",
+  "FERRY_DEMO_PORT",
+]);
 
 const ENV_NAME = /^FERRY_[A-Z0-9_]+$/;
 const DECODABLE = /^[A-Z0-9]+(?:_{1,2}[A-Z0-9]+)*$/;

@@ -2,6 +2,7 @@
  * The one place kafkajs is configured: brokers, client id, and its log lines routed into our pino logger.
  * The rest of Ferry asks this module for producers, consumers and admins.
  */
+import "./kafkajs-patches.js";
 import { Kafka, type KafkaConfig, logLevel, Partitioners, type Producer, type ProducerConfig } from "kafkajs";
 import type { Logger } from "../log/logger.js";
 

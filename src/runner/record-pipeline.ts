@@ -51,8 +51,6 @@ export function toKafkaMessage(record: SourceRecord, converters: Converters): Ou
 }
 
 export interface IncomingMessage {
-  readonly topic: string;
-  readonly partition: number;
   readonly offset: string;
   readonly timestamp: string;
   readonly key: Buffer | null;
@@ -60,23 +58,36 @@ export interface IncomingMessage {
   readonly headers?: IHeaders;
 }
 
-export function toSinkRecord(m: IncomingMessage, converters: Converters): SinkRecord {
-  const headers: Header[] = [];
-  if (m.headers) {
-    for (const [k, v] of Object.entries(m.headers)) {
-      for (const one of Array.isArray(v) ? v : [v]) {
-        if (one === undefined) continue;
-        const buf = typeof one === "string" ? Buffer.from(one) : one;
-        const sv = converters.header.toConnectHeader(m.topic, k, buf);
-        headers.push({ key: k, schema: sv.schema, value: sv.value });
-      }
+const NO_HEADERS: readonly Header[] = Object.freeze([]);
+
+function convertHeaders(topic: string, raw: IHeaders, converters: Converters): readonly Header[] {
+  let headers: Header[] | null = null;
+  // for-in avoids allocating an entries array for the (usual) empty headers object
+  for (const k in raw) {
+    const v = raw[k];
+    for (const one of Array.isArray(v) ? v : [v]) {
+      if (one === undefined) continue;
+      const buf = typeof one === "string" ? Buffer.from(one) : one;
+      const sv = converters.header.toConnectHeader(topic, k, buf);
+      (headers ??= []).push({ key: k, schema: sv.schema, value: sv.value });
     }
   }
-  const key = converters.key.toConnectData(m.topic, m.key, headers);
-  const value = converters.value.toConnectData(m.topic, m.value, headers);
+  return headers ?? NO_HEADERS;
+}
+
+/** Hot path of every sink: one call per consumed message. */
+export function toSinkRecord(
+  topic: string,
+  partition: number,
+  m: IncomingMessage,
+  converters: Converters,
+): SinkRecord {
+  const headers = m.headers ? convertHeaders(topic, m.headers, converters) : NO_HEADERS;
+  const key = converters.key.toConnectData(topic, m.key, headers);
+  const value = converters.value.toConnectData(topic, m.value, headers);
   return {
-    topic: m.topic,
-    kafkaPartition: m.partition,
+    topic,
+    kafkaPartition: partition,
     kafkaOffset: Number(m.offset),
     keySchema: key.schema,
     key: key.value,

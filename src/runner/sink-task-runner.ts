@@ -129,10 +129,10 @@ export class SinkTaskRunner {
       await this.exclusive(async () => {
         if (!isRunning() || isStale() || this.abort.signal.aborted) return;
         const records: SinkRecord[] = [];
+        const { topic, partition } = batch;
+        const { chain, converters } = this.o;
         for (const m of batch.messages) {
-          const r = this.o.chain.apply(
-            toSinkRecord({ ...m, topic: batch.topic, partition: batch.partition }, this.o.converters),
-          );
+          const r = chain.apply(toSinkRecord(topic, partition, m, converters));
           if (r) records.push(r);
         }
         if (records.length > 0) await this.o.task.put(records);

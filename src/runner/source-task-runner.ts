@@ -37,12 +37,32 @@ export interface SourceTaskRunnerOptions {
   readonly maxBufferedRecords?: number;
   /** the most records in one produce request */
   readonly maxBatchRecords?: number;
+  /**
+   * the most bytes (estimated) in one produce request: kafkajs puts a partition's records in one record
+   * batch, and the broker refuses batches over message.max.bytes (1 MiB by default)
+   */
+  readonly maxBatchBytes?: number;
 }
 
 interface Pending {
   readonly record: SourceRecord;
   /** null when a transform dropped the record: its offset is committed in order all the same */
   readonly out: OutgoingMessage | null;
+  /** estimated bytes on the wire */
+  readonly size: number;
+}
+
+/** per-record overhead in a v2 record batch (varints, attributes, deltas), roughly */
+const RECORD_OVERHEAD = 24;
+
+function estimateSize(out: OutgoingMessage | null): number {
+  if (!out) return 0;
+  const m = out.message;
+  let n = RECORD_OVERHEAD + (m.key?.length ?? 0) + (m.value?.length ?? 0);
+  if (m.headers)
+    for (const [k, v] of Object.entries(m.headers))
+      n += k.length + (v ? (Array.isArray(v) ? v.join("").length : v.length) : 0) + 8;
+  return n;
 }
 
 export class SourceTaskRunner {
@@ -52,11 +72,13 @@ export class SourceTaskRunner {
   private sendError: unknown = null;
   private readonly committable = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
   private dirty = false;
+  private readonly partitionKeys = new WeakMap<SourcePartition, string>();
   private lastFlush = Date.now();
   private done: Promise<void> | null = null;
   private readonly log: Logger;
   private readonly maxBuffered: number;
   private readonly maxBatch: number;
+  private readonly maxBatchBytes: number;
   /** records acknowledged by Kafka since start, for tests and metrics */
   acked = 0;
 
@@ -64,6 +86,7 @@ export class SourceTaskRunner {
     this.log = o.logger.child({ connector: o.connector, task: o.taskId });
     this.maxBuffered = o.maxBufferedRecords ?? 50_000;
     this.maxBatch = o.maxBatchRecords ?? 20_000;
+    this.maxBatchBytes = o.maxBatchBytes ?? 900 * 1024;
   }
 
   /** Starts the task; the returned promise settles when the task has stopped or failed. */
@@ -135,14 +158,24 @@ export class SourceTaskRunner {
     const { chain, converters } = this.o;
     for (const record of records) {
       const transformed = chain.apply(record);
-      this.pending.push({ record, out: transformed ? toKafkaMessage(transformed, converters) : null });
+      const out = transformed ? toKafkaMessage(transformed, converters) : null;
+      this.pending.push({ record, out, size: estimateSize(out) });
     }
   }
 
   private kickSend(): void {
     if (this.sending || this.pending.length === 0 || this.sendError) return;
-    const batch = this.pending.length <= this.maxBatch ? this.pending : this.pending.slice(0, this.maxBatch);
-    this.pending = batch === this.pending ? [] : this.pending.slice(this.maxBatch);
+    // take records up to the count and byte limits (always at least one)
+    let n = 0;
+    let bytes = 0;
+    while (n < this.pending.length && n < this.maxBatch) {
+      const size = this.pending[n]?.size ?? 0;
+      if (n > 0 && bytes + size > this.maxBatchBytes) break;
+      bytes += size;
+      n++;
+    }
+    const batch = n === this.pending.length ? this.pending : this.pending.slice(0, n);
+    this.pending = batch === this.pending ? [] : this.pending.slice(n);
     this.sending = this.sendWithRetry(batch)
       .then((meta) => this.onAcked(batch, meta))
       .catch((e) => {
@@ -199,10 +232,13 @@ export class SourceTaskRunner {
     for (const p of batch) {
       const { sourcePartition, sourceOffset } = p.record;
       if (sourcePartition && sourceOffset) {
-        this.committable.set(offsetKey(this.o.connector, sourcePartition), {
-          partition: sourcePartition,
-          offset: sourceOffset,
-        });
+        // tasks usually reuse one partition object: canonical JSON once per object, not per record
+        let key = this.partitionKeys.get(sourcePartition);
+        if (key === undefined) {
+          key = offsetKey(this.o.connector, sourcePartition);
+          this.partitionKeys.set(sourcePartition, key);
+        }
+        this.committable.set(key, { partition: sourcePartition, offset: sourceOffset });
         this.dirty = true;
       }
       if (commitRecord) {

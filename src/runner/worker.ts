@@ -196,6 +196,8 @@ export class Worker {
         groupId: `connect-${id.connector}`,
         allowAutoTopicCreation: false,
         sessionTimeout: 30000,
+        // fewer, larger fetches: kafkajs decodes a fetch before asking for the next one
+        maxBytesPerPartition: 4 * 1024 * 1024,
         heartbeatInterval: 3000,
       });
       runner = new SinkTaskRunner({ ...common, task: plugin.createTask(), consumer, topics });

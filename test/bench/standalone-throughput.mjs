@@ -75,7 +75,7 @@ async function workerFile(dir, port) {
 }
 
 function launch(system, args, name) {
-  const [cmd, argv] = system === "ferry" ? ferryArgs(args) : kafkaConnectArgs(args);
+  const [cmd, argv] = system === "ferry" ? ferryArgs(["standalone", ...args]) : kafkaConnectArgs(args);
   return startProcess(cmd, argv, name, { env: { ...process.env, FERRY_LOG_LEVEL: "warn" } });
 }
 

@@ -80,7 +80,8 @@ describe("loadWorkerProperties", () => {
   it("uses process.env by default", async () => {
     vi.stubEnv("FERRY_LISTENERS", "http://:18083");
     const path = await file("w.properties", "listeners=http://:8083\n");
-    expect(await loadWorkerProperties(path)).toEqual({
+    // other FERRY_* variables of the environment running the tests may add keys; only this one matters
+    expect(await loadWorkerProperties(path)).toMatchObject({
       listeners: "http://:18083",
     });
   });

@@ -1,0 +1,57 @@
+/**
+ * Local fixes to kafkajs 2.2.4, which is frozen upstream (dependencies.md). Import this module before
+ * anything loads kafkajs: it places fixed internal modules into Node's CommonJS cache, so kafkajs's own
+ * `require` picks them up.
+ *
+ * groupMessagesPerPartition: upstream copies the partition's array for every message
+ * (`[...current, message]`), which is quadratic in the batch size; a 20,000-record batch spent over a
+ * second there. This version appends, with the same result shape.
+ */
+import { createRequire, Module } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+type Partitioner = (args: { topic: string; partitionMetadata: unknown[]; message: unknown }) => number;
+
+function groupMessagesPerPartition({
+  topic,
+  partitionMetadata,
+  messages,
+  partitioner,
+}: {
+  topic: string;
+  partitionMetadata: unknown[];
+  messages: unknown[];
+  partitioner: Partitioner;
+}): Record<number, unknown[]> {
+  if (partitionMetadata.length === 0) return {};
+  const result: Record<number, unknown[]> = {};
+  for (const message of messages) {
+    const partition = partitioner({ topic, partitionMetadata, message });
+    const list = result[partition];
+    if (list) list.push(message);
+    else result[partition] = [message];
+  }
+  return result;
+}
+
+function replaceModule(request: string, exports: unknown): void {
+  const path = require.resolve(request);
+  if (require.cache[path]) {
+    throw new Error(
+      `kafkajs patch for ${request} came too late: kafkajs was loaded before src/kafka/kafkajs-patches`,
+    );
+  }
+  const m = new Module(path);
+  m.filename = path;
+  m.loaded = true;
+  m.exports = exports;
+  require.cache[path] = m;
+}
+
+replaceModule("kafkajs/src/producer/groupMessagesPerPartition.js", groupMessagesPerPartition);
+
+/** true when kafkajs uses the patched module (checked by a unit test) */
+export function kafkajsPatched(): boolean {
+  return require("kafkajs/src/producer/groupMessagesPerPartition.js") === groupMessagesPerPartition;
+}
