@@ -54,15 +54,16 @@ export class Struct {
   }
 
   field(name: string): Field {
-    const f = this.schema.fields?.find((x) => x.name === name);
+    const f = fieldIndex(this.schema).get(name);
     if (!f) throw new DataError(`${name} is not a valid field name`);
     return f;
   }
 
+  /** The field's value; a missing or null value falls back to the field's default, as Kafka's Struct.get. */
   get(name: string): unknown {
     const f = this.field(name);
     const v = this.values.get(name);
-    return v === undefined ? (f.schema.defaultValue ?? null) : v;
+    return v === undefined || v === null ? (f.schema.defaultValue ?? null) : v;
   }
 
   /** The stored value without falling back to the field default. */
@@ -91,9 +92,25 @@ export class Struct {
 
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const f of this.schema.fields ?? []) out[f.name] = this.get(f.name);
+    // an unset field shows its default; an explicit null stays null
+    for (const f of this.schema.fields ?? []) {
+      const v = this.values.get(f.name);
+      out[f.name] = v === undefined ? (f.schema.defaultValue ?? null) : v;
+    }
     return out;
   }
+}
+
+/** Field lookup by name, built once per schema object (schemas are immutable). */
+const fieldIndexes = new WeakMap<Schema, Map<string, Field>>();
+
+function fieldIndex(schema: Schema): Map<string, Field> {
+  let idx = fieldIndexes.get(schema);
+  if (!idx) {
+    idx = new Map((schema.fields ?? []).map((f) => [f.name, f]));
+    fieldIndexes.set(schema, idx);
+  }
+  return idx;
 }
 
 export class DataError extends Error {

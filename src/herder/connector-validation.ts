@@ -6,6 +6,8 @@
 import type { ConfigDef, ConfigKey } from "../api/config-def.js";
 import type { ConnectorPlugin } from "../api/connector.js";
 import type { PluginRegistry } from "../plugins/registry.js";
+import { topicCreationGroups } from "../runner/topic-creation.js";
+import { validateTransformConfig } from "../transforms/chain.js";
 import { sinkConnectorConfigDef, sourceConnectorConfigDef, validateSinkTopics } from "./connector-config.js";
 
 export interface ValidationResult {
@@ -58,6 +60,16 @@ export async function validateConnectorConfig(
   const parsed = def.parse(config);
   addErrors(errors, parsed.errors);
   if (plugin.type === "sink") addErrors(errors, validateSinkTopics(config));
+  addErrors(errors, Object.fromEntries(validateTransformConfig(config, plugins)));
+  if (plugin.type === "source") {
+    try {
+      topicCreationGroups(config);
+    } catch (e) {
+      const key =
+        /configuration (\S+):/.exec((e as Error).message)?.[1] ?? /"([^"]+)"/.exec((e as Error).message)?.[1];
+      addErrors(errors, { [key ?? "topic.creation.groups"]: [(e as Error).message] });
+    }
+  }
   for (const [key, kind] of [
     ["key.converter", "converter"],
     ["value.converter", "converter"],

@@ -97,6 +97,14 @@ export function baseWorkerConfigDef(): ConfigDef {
         "List of paths or npm package names holding plugins (connectors, converters, transformations).",
     })
     .define({
+      name: "topic.creation.enable",
+      type: "BOOLEAN",
+      default: true,
+      importance: "LOW",
+      documentation:
+        "Whether to allow automatic creation of topics used by source connectors, when they use topic.creation.* properties.",
+    })
+    .define({
       name: "client.id",
       type: "STRING",
       default: "",
@@ -135,6 +143,7 @@ export interface WorkerConfig {
   readonly advertisedPort: number | null;
   readonly pluginPath: string[];
   readonly clientId: string;
+  readonly topicCreationEnable: boolean;
 }
 
 export interface StandaloneWorkerConfig extends WorkerConfig {
@@ -163,6 +172,7 @@ function toWorkerConfig(raw: Record<string, string>, values: Record<string, unkn
     advertisedPort: (values["rest.advertised.port"] as number | null) ?? null,
     pluginPath: (values["plugin.path"] as string[] | null) ?? [],
     clientId: values["client.id"] as string,
+    topicCreationEnable: values["topic.creation.enable"] as boolean,
   };
 }
 

@@ -3,7 +3,7 @@
  * (source direction), or converters then transforms (sink direction).
  */
 import type { IHeaders, Message } from "kafkajs";
-import type { Converter, HeaderConverter } from "../api/converter.js";
+import type { Converter, HeaderConverter, SchemaAndValue } from "../api/converter.js";
 import type { ConnectRecord, Header, SinkRecord, SourceRecord } from "../api/records.js";
 
 export interface TransformChain {
@@ -17,6 +17,22 @@ export interface Converters {
   readonly key: Converter;
   readonly value: Converter;
   readonly header: HeaderConverter;
+  /** class names, for error reports */
+  readonly classNames: { readonly key: string; readonly value: string; readonly header: string };
+}
+
+/** A converter failed: says which stage, for errors.* handling. */
+export class ConverterStageError extends Error {
+  override name = "ConverterStageError";
+  constructor(
+    readonly stage: "KEY_CONVERTER" | "VALUE_CONVERTER" | "HEADER_CONVERTER",
+    readonly className: string,
+    cause: unknown,
+  ) {
+    super(`${stage} ${className} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
 }
 
 /** A source record turned into a Kafka message, ready to send. */
@@ -27,13 +43,28 @@ export interface OutgoingMessage {
 
 export function toKafkaMessage(record: SourceRecord, converters: Converters): OutgoingMessage {
   const { topic } = record;
-  const key = converters.key.fromConnectData(topic, record.keySchema, record.key, record.headers);
-  const value = converters.value.fromConnectData(topic, record.valueSchema, record.value, record.headers);
+  let key: Buffer | null;
+  let value: Buffer | null;
+  try {
+    key = converters.key.fromConnectData(topic, record.keySchema, record.key, record.headers);
+  } catch (e) {
+    throw new ConverterStageError("KEY_CONVERTER", converters.classNames.key, e);
+  }
+  try {
+    value = converters.value.fromConnectData(topic, record.valueSchema, record.value, record.headers);
+  } catch (e) {
+    throw new ConverterStageError("VALUE_CONVERTER", converters.classNames.value, e);
+  }
   let headers: IHeaders | undefined;
   if (record.headers.length > 0) {
     headers = {};
     for (const h of record.headers) {
-      const bytes = converters.header.fromConnectHeader(topic, h.key, h.schema, h.value);
+      let bytes: Buffer | null;
+      try {
+        bytes = converters.header.fromConnectHeader(topic, h.key, h.schema, h.value);
+      } catch (e) {
+        throw new ConverterStageError("HEADER_CONVERTER", converters.classNames.header, e);
+      }
       const prev = headers[h.key];
       // repeated header keys are legal in Kafka; kafkajs takes an array for them
       if (prev === undefined) headers[h.key] = bytes ?? undefined;
@@ -82,9 +113,24 @@ export function toSinkRecord(
   m: IncomingMessage,
   converters: Converters,
 ): SinkRecord {
-  const headers = m.headers ? convertHeaders(topic, m.headers, converters) : NO_HEADERS;
-  const key = converters.key.toConnectData(topic, m.key, headers);
-  const value = converters.value.toConnectData(topic, m.value, headers);
+  let headers: readonly Header[];
+  let key: SchemaAndValue;
+  let value: SchemaAndValue;
+  try {
+    headers = m.headers ? convertHeaders(topic, m.headers, converters) : NO_HEADERS;
+  } catch (e) {
+    throw new ConverterStageError("HEADER_CONVERTER", converters.classNames.header, e);
+  }
+  try {
+    key = converters.key.toConnectData(topic, m.key, headers);
+  } catch (e) {
+    throw new ConverterStageError("KEY_CONVERTER", converters.classNames.key, e);
+  }
+  try {
+    value = converters.value.toConnectData(topic, m.value, headers);
+  } catch (e) {
+    throw new ConverterStageError("VALUE_CONVERTER", converters.classNames.value, e);
+  }
   return {
     topic,
     kafkaPartition: partition,

@@ -7,8 +7,16 @@ import type { Consumer, EachBatchPayload } from "kafkajs";
 import type { SinkTask, SinkTaskContext, TaskConfig } from "../api/connector.js";
 import type { SinkRecord, TopicPartition } from "../api/records.js";
 import type { Logger } from "../log/logger.js";
+import { TransformStageError } from "../transforms/chain.js";
 import { sleep } from "./backoff.js";
-import { type Converters, type TransformChain, toSinkRecord } from "./record-pipeline.js";
+import { type ErrorContext, type RecordErrorHandler, SKIPPED } from "./error-handler.js";
+import {
+  ConverterStageError,
+  type Converters,
+  type IncomingMessage,
+  type TransformChain,
+  toSinkRecord,
+} from "./record-pipeline.js";
 import type { StatusListener } from "./unit-status.js";
 
 export interface SinkTaskRunnerOptions {
@@ -23,6 +31,37 @@ export interface SinkTaskRunnerOptions {
   readonly offsetFlushIntervalMs: number;
   readonly status: StatusListener;
   readonly logger: Logger;
+  readonly errors: RecordErrorHandler;
+}
+
+/** Where a sink record failed, for the error reporters (log, dead-letter queue). */
+export function sinkErrorContext(
+  e: unknown,
+  topic: string,
+  partition: number,
+  m: IncomingMessage,
+): ErrorContext {
+  const stage = e instanceof ConverterStageError ? e.stage : "TRANSFORMATION";
+  const className =
+    e instanceof ConverterStageError
+      ? e.className
+      : e instanceof TransformStageError
+        ? e.className
+        : "unknown";
+  return {
+    stage,
+    className,
+    record: {
+      topic,
+      partition,
+      offset: Number(m.offset),
+      key: m.key,
+      value: m.value,
+      headers: m.headers ?? null,
+      describe: () =>
+        `ConsumerRecord(topic = ${topic}, partition = ${partition}, offset = ${m.offset}, key = ${m.key?.toString() ?? "null"}, value = ${m.value?.toString() ?? "null"})`,
+    },
+  };
 }
 
 export class SinkTaskRunner {
@@ -132,8 +171,19 @@ export class SinkTaskRunner {
         const { topic, partition } = batch;
         const { chain, converters } = this.o;
         for (const m of batch.messages) {
-          const r = chain.apply(toSinkRecord(topic, partition, m, converters));
-          if (r) records.push(r);
+          const convert = () => chain.apply(toSinkRecord(topic, partition, m, converters));
+          let r: SinkRecord | null | typeof SKIPPED;
+          try {
+            r = convert();
+          } catch (e) {
+            r = await this.o.errors.handle(
+              e,
+              sinkErrorContext(e, topic, partition, m),
+              convert,
+              this.abort.signal,
+            );
+          }
+          if (r && r !== SKIPPED) records.push(r);
         }
         if (records.length > 0) await this.o.task.put(records);
         const last = batch.messages[batch.messages.length - 1];

@@ -10,13 +10,17 @@ import type { RecordMetadata, SourceOffset, SourcePartition, SourceRecord } from
 import { isRetriable } from "../kafka/client.js";
 import type { Logger } from "../log/logger.js";
 import { type OffsetStore, offsetKey } from "../state/types.js";
+import { TransformStageError } from "../transforms/chain.js";
 import { backoffMs, sleep } from "./backoff.js";
+import { type ErrorContext, type RecordErrorHandler, SKIPPED } from "./error-handler.js";
 import {
+  ConverterStageError,
   type Converters,
   type OutgoingMessage,
   type TransformChain,
   toKafkaMessage,
 } from "./record-pipeline.js";
+import type { TopicCreator } from "./topic-creation.js";
 import type { StatusListener } from "./unit-status.js";
 
 export interface SourceTaskRunnerOptions {
@@ -33,6 +37,9 @@ export interface SourceTaskRunnerOptions {
   readonly offsetFlushTimeoutMs: number;
   readonly status: StatusListener;
   readonly logger: Logger;
+  readonly errors: RecordErrorHandler;
+  /** creates topics on first use when topic.creation.* is configured */
+  readonly topicCreator?: TopicCreator;
   /** records polled but not yet acknowledged before poll() waits (backpressure) */
   readonly maxBufferedRecords?: number;
   /** the most records in one produce request */
@@ -63,6 +70,23 @@ function estimateSize(out: OutgoingMessage | null): number {
     for (const [k, v] of Object.entries(m.headers))
       n += k.length + (v ? (Array.isArray(v) ? v.join("").length : v.length) : 0) + 8;
   return n;
+}
+
+function sourceErrorContext(e: unknown, record: SourceRecord): ErrorContext {
+  return {
+    stage: e instanceof ConverterStageError ? e.stage : "TRANSFORMATION",
+    className: e instanceof ConverterStageError || e instanceof TransformStageError ? e.className : "unknown",
+    record: {
+      topic: record.topic,
+      partition: record.kafkaPartition,
+      offset: null,
+      key: null,
+      value: null,
+      headers: null,
+      describe: () =>
+        `SourceRecord{sourcePartition=${JSON.stringify(record.sourcePartition)}, sourceOffset=${JSON.stringify(record.sourceOffset)}} topic=${record.topic}, key=${String(record.key)}, value=${String(record.value)}`,
+    },
+  };
 }
 
 export class SourceTaskRunner {
@@ -143,7 +167,7 @@ export class SourceTaskRunner {
       }
       const records = await this.o.task.poll();
       if (records && records.length > 0) {
-        this.enqueue(records);
+        await this.enqueue(records);
         this.kickSend();
       } else {
         // a task that returns nothing at once must not starve timers and I/O
@@ -154,12 +178,22 @@ export class SourceTaskRunner {
     }
   }
 
-  private enqueue(records: readonly SourceRecord[]): void {
+  private async enqueue(records: readonly SourceRecord[]): Promise<void> {
     const { chain, converters } = this.o;
     for (const record of records) {
-      const transformed = chain.apply(record);
-      const out = transformed ? toKafkaMessage(transformed, converters) : null;
-      this.pending.push({ record, out, size: estimateSize(out) });
+      const convert = () => {
+        const transformed = chain.apply(record);
+        return transformed ? toKafkaMessage(transformed, converters) : null;
+      };
+      let out: OutgoingMessage | null | typeof SKIPPED;
+      try {
+        out = convert();
+      } catch (e) {
+        out = await this.o.errors.handle(e, sourceErrorContext(e, record), convert, this.abort.signal);
+      }
+      // a skipped record is committed in its place, as one a transform dropped
+      const msg = out === SKIPPED ? null : out;
+      this.pending.push({ record, out: msg, size: estimateSize(msg) });
     }
   }
 
@@ -199,6 +233,7 @@ export class SourceTaskRunner {
       tm.messages.push(p.out.message);
     }
     if (byTopic.size === 0) return [];
+    await this.o.topicCreator?.ensure(byTopic.keys());
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.o.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });

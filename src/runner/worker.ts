@@ -11,9 +11,12 @@ import { createProducer } from "../kafka/client.js";
 import type { Logger } from "../log/logger.js";
 import type { PluginRegistry } from "../plugins/registry.js";
 import type { OffsetStore } from "../state/types.js";
+import { DeadLetterQueueReporter, deadLetterQueueOptions } from "./dead-letter-queue.js";
+import { type ErrorReporter, errorHandlingConfig, RecordErrorHandler } from "./error-handler.js";
 import type { Converters, TransformChain } from "./record-pipeline.js";
 import { SinkTaskRunner } from "./sink-task-runner.js";
 import { SourceTaskRunner } from "./source-task-runner.js";
+import { TopicCreator, topicCreationGroups } from "./topic-creation.js";
 import type { StatusListener } from "./unit-status.js";
 
 export interface TaskId {
@@ -140,10 +143,17 @@ export class Worker {
   }
 
   converters(config: Readonly<Record<string, string>>): Converters {
+    const name = (key: "key.converter" | "value.converter" | "header.converter", fallback: string) =>
+      config[key]?.trim() || fallback;
     return {
       key: this.converter(config, "key.converter"),
       value: this.converter(config, "value.converter"),
       header: this.headerConverter(config),
+      classNames: {
+        key: name("key.converter", this.o.config.keyConverter),
+        value: name("value.converter", this.o.config.valueConverter),
+        header: name("header.converter", this.o.config.headerConverter),
+      },
     };
   }
 
@@ -157,9 +167,14 @@ export class Worker {
     const key = taskKey(id);
     if (this.tasks.has(key)) throw new ConnectError(`Task ${key} is already running on this worker`, 409);
     const plugin = this.plugin(connectorConfig);
-    const log = this.o.logger;
+    const log = this.o.logger.child({ connector: id.connector, task: id.task });
     const converters = this.converters(connectorConfig);
     const chain = this.o.chainFactory(connectorConfig);
+    const errorConfig = errorHandlingConfig(connectorConfig);
+    // Kafka clients this task needs; connected before it starts, disconnected after it stops
+    const clients: { connect(): Promise<void>; disconnect(): Promise<void> }[] = [];
+    const reporters: ErrorReporter[] = [];
+    const before: (() => Promise<void>)[] = [];
     const common = {
       connector: id.connector,
       taskId: id.task,
@@ -168,30 +183,49 @@ export class Worker {
       converters,
       offsetFlushIntervalMs: this.o.config.offsetFlushIntervalMs,
       status,
-      logger: log,
+      logger: this.o.logger,
+      errors: new RecordErrorHandler(errorConfig, id.connector, id.task, log, reporters),
     };
     let runner: SourceTaskRunner | SinkTaskRunner;
     if (plugin.type === "source") {
       const producer = createProducer(this.o.kafka, {});
+      clients.push(producer);
+      const groups = this.o.config.topicCreationEnable ? topicCreationGroups(connectorConfig) : null;
+      let topicCreator: TopicCreator | undefined;
+      if (groups) {
+        const admin = this.o.kafka.admin();
+        clients.push(admin);
+        topicCreator = new TopicCreator(groups, admin, log);
+      }
       runner = new SourceTaskRunner({
         ...common,
         task: plugin.createTask(),
         producer,
         offsets: this.o.offsets,
         offsetFlushTimeoutMs: this.o.config.offsetFlushTimeoutMs,
+        ...(topicCreator ? { topicCreator } : {}),
       });
-      const done = producer
-        .connect()
-        .then(() => runner.start())
-        .catch((e) => status.onFailure(e))
-        .finally(() => producer.disconnect().catch((e) => log.warn({ err: e }, "producer disconnect failed")))
-        .finally(() => this.tasks.delete(key));
-      this.tasks.set(key, { runner, done });
     } else {
       const regex = (taskConfig["topics.regex"] ?? "").trim();
       const topics = regex
         ? new RegExp(regex)
         : (taskConfig.topics ?? "").split(/\s*,\s*/).filter((t) => t.length > 0);
+      const dlq = deadLetterQueueOptions(connectorConfig);
+      if (dlq) {
+        const producer = createProducer(this.o.kafka, {});
+        const admin = this.o.kafka.admin();
+        clients.push(producer, admin);
+        const reporter = new DeadLetterQueueReporter({
+          ...dlq,
+          connector: id.connector,
+          taskId: id.task,
+          producer,
+          admin,
+          logger: log,
+        });
+        reporters.push(reporter);
+        before.push(() => reporter.start());
+      }
       const consumer = this.o.kafka.consumer({
         groupId: `connect-${id.connector}`,
         allowAutoTopicCreation: false,
@@ -201,9 +235,24 @@ export class Worker {
         heartbeatInterval: 3000,
       });
       runner = new SinkTaskRunner({ ...common, task: plugin.createTask(), consumer, topics });
-      const done = runner.start().finally(() => this.tasks.delete(key));
-      this.tasks.set(key, { runner, done });
     }
+    const done = (async () => {
+      try {
+        for (const c of clients) await c.connect();
+        for (const b of before) await b();
+      } catch (e) {
+        status.onFailure(e);
+        return;
+      }
+      await runner.start();
+    })()
+      .catch((e) => status.onFailure(e))
+      .finally(async () => {
+        for (const c of clients)
+          await c.disconnect().catch((e) => log.warn({ err: e }, "client disconnect failed"));
+        this.tasks.delete(key);
+      });
+    this.tasks.set(key, { runner, done });
   }
 
   async stopTask(id: TaskId): Promise<void> {

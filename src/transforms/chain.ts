@@ -321,6 +321,23 @@ export function buildTransformChain(
   return new Chain(stages, created);
 }
 
+/** A stage of the chain threw; names the stage so error reporting can say which class failed. */
+export class TransformStageError extends Error {
+  override name = "TransformStageError";
+  readonly className: string;
+  readonly alias: string;
+  constructor(stage: TransformStage, cause: unknown) {
+    super(
+      `Transformation ${stage.alias} (${stage.className}) failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
+    this.className = stage.className;
+    this.alias = stage.alias;
+  }
+}
+
 class Chain implements TransformChain {
   constructor(
     readonly stages: readonly TransformStage[],
@@ -330,11 +347,15 @@ class Chain implements TransformChain {
   apply<R extends ConnectRecord>(record: R): R | null {
     let r = record;
     for (const s of this.stages) {
-      // a predicate gates its transform: applied when test() differs from negate
-      if (s.predicate === null || s.predicate.test(r) !== s.negate) {
-        const next = s.transformation.apply(r) as R | null;
-        if (next === null) return null;
-        r = next;
+      try {
+        // a predicate gates its transform: applied when test() differs from negate
+        if (s.predicate === null || s.predicate.test(r) !== s.negate) {
+          const next = s.transformation.apply(r) as R | null;
+          if (next === null) return null;
+          r = next;
+        }
+      } catch (e) {
+        throw new TransformStageError(s, e);
       }
     }
     return r;

@@ -35,6 +35,7 @@ export async function produce(
 }
 
 export interface ReadMessage {
+  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
   key: Buffer | null;
   value: Buffer | null;
   partition: number;
@@ -61,7 +62,13 @@ export async function readTopic(topic: string): Promise<ReadMessage[]> {
     consumer
       .run({
         eachMessage: async ({ partition, message }) => {
-          out.push({ key: message.key, value: message.value, partition, offset: message.offset });
+          out.push({
+            key: message.key,
+            value: message.value,
+            partition,
+            offset: message.offset,
+            headers: message.headers ?? {},
+          });
           const end = remaining.get(partition);
           if (end !== undefined && Number(message.offset) + 1 >= end) remaining.delete(partition);
           if (remaining.size === 0) {
