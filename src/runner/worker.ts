@@ -43,6 +43,30 @@ interface RunningTask {
 
 export const taskKey = (id: TaskId) => `${id.connector}-${id.task}`;
 
+/**
+ * Sink consumer settings from Kafka's client keys: the worker's `consumer.*`, overridden by the connector's
+ * `consumer.override.*`. The session timeout defaults to 10 s (Kafka's system tests use the same) rather than
+ * the client's 45 s, because a restarted standalone worker waits that long for its killed predecessor to
+ * leave the group.
+ */
+export function consumerSettings(
+  worker: Readonly<Record<string, string>>,
+  connector: Readonly<Record<string, string>>,
+): { sessionTimeout: number; heartbeatInterval: number; maxBytesPerPartition: number } {
+  const get = (key: string, fallback: number) => {
+    const v = connector[`consumer.override.${key}`] ?? worker[`consumer.${key}`];
+    const n = v === undefined ? Number.NaN : Number(v.trim());
+    return Number.isFinite(n) && n > 0 ? n : fallback;
+  };
+  const sessionTimeout = get("session.timeout.ms", 10_000);
+  return {
+    sessionTimeout,
+    heartbeatInterval: Math.min(get("heartbeat.interval.ms", 1_000), Math.floor(sessionTimeout / 3)),
+    // fewer, larger fetches: kafkajs decodes a fetch before asking for the next one
+    maxBytesPerPartition: get("max.partition.fetch.bytes", 4 * 1024 * 1024),
+  };
+}
+
 export class Worker {
   private readonly connectors = new Map<string, Connector>();
   private readonly tasks = new Map<string, RunningTask>();
@@ -229,10 +253,7 @@ export class Worker {
       const consumer = this.o.kafka.consumer({
         groupId: `connect-${id.connector}`,
         allowAutoTopicCreation: false,
-        sessionTimeout: 30000,
-        // fewer, larger fetches: kafkajs decodes a fetch before asking for the next one
-        maxBytesPerPartition: 4 * 1024 * 1024,
-        heartbeatInterval: 3000,
+        ...consumerSettings(this.o.config.raw, connectorConfig),
       });
       runner = new SinkTaskRunner({ ...common, task: plugin.createTask(), consumer, topics });
     }
