@@ -67,6 +67,9 @@ export class FileOffsetStore implements OffsetStore {
     for (const o of parsed.data.offsets) this.data.set(offsetKey(o.connector, o.partition), o);
   }
 
+  /** One process owns the file: its view is always complete. */
+  async readToEnd(): Promise<void> {}
+
   get(connector: string, partition: SourcePartition): SourceOffset | null {
     return this.data.get(offsetKey(connector, partition))?.offset ?? null;
   }
