@@ -6,6 +6,7 @@
 import { hostname } from "node:os";
 import { type ConnectorFile, loadConnectorFile } from "../config/connector-file.js";
 import { loadWorkerProperties } from "../config/worker-file.js";
+import { ConfigProviderError, ConfigProviders } from "../herder/config-providers.js";
 import { validateConnectorConfig } from "../herder/connector-validation.js";
 import { StandaloneHerder } from "../herder/standalone-herder.js";
 import {
@@ -14,6 +15,7 @@ import {
   workerId,
 } from "../herder/worker-config.js";
 import { createKafka } from "../kafka/client.js";
+import { LoggerLevels } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { builtinPlugins } from "../plugins/builtin.js";
 import type { PluginRegistry } from "../plugins/registry.js";
@@ -89,6 +91,16 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
   }
   const id = workerId(config, hostname());
   const logger = log ?? createLogger(id);
+  // before any child logger exists, so that /admin/loggers sees them all
+  const loggers = new LoggerLevels(logger);
+  let providers: ConfigProviders;
+  try {
+    providers = ConfigProviders.fromWorkerConfig(config.raw);
+  } catch (e) {
+    if (e instanceof ConfigProviderError)
+      throw new StartupError(`${workerPath}: ${e.message}`, 1, { cause: e });
+    throw e;
+  }
   const plugins = builtinPlugins();
   const files = await checkConnectorFiles(connectorPaths, plugins);
 
@@ -138,8 +150,18 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
     statuses: new MemoryStatusStore(),
     logger,
     clusterId,
+    offsets,
+    kafka,
+    providers,
+    loggers,
   });
-  const app = createRestApp({ herder, logger, commit: buildCommit() });
+  const flag = (key: string) => (config.raw[key] ?? "true").trim().toLowerCase() !== "false";
+  const app = createRestApp({
+    herder,
+    logger,
+    commit: buildCommit(),
+    topicTracking: { enabled: flag("topic.tracking.enable"), allowReset: flag("topic.tracking.allow.reset") },
+  });
   const server = await startRestServer(app, config.listeners);
   logger.info({ ports: server.ports, clusterId }, "REST server listening");
 

@@ -1,8 +1,13 @@
 /**
  * Kafka Connect's StandaloneHerder: one process, connector configs in memory, statuses in memory, offsets
  * in a file; every request runs in-process, so there is no forwarding and no rebalance.
+ *
+ * Configs are stored and answered raw; ${provider:...} variables are resolved only right before a config is
+ * handed to the worker (connector start, task config generation, task start), and generated task configs get
+ * the raw values back before they are stored (Kafka's reverseTransform).
  */
-import type { ConnectorContext } from "../api/connector.js";
+import type { Admin, Kafka } from "kafkajs";
+import type { ConnectorContext, TaskConfig } from "../api/connector.js";
 import {
   AlreadyExistsError,
   BadRequestError,
@@ -11,21 +16,52 @@ import {
   describeError,
   NotFoundError,
 } from "../errors.js";
+import { type LoggerLevel, LoggerLevels } from "../log/levels.js";
 import type { Logger } from "../log/logger.js";
-import type { PluginRegistry } from "../plugins/registry.js";
+import type { PluginInfo, PluginRegistry } from "../plugins/registry.js";
 import type { StatusListener } from "../runner/unit-status.js";
 import type { TaskId, Worker } from "../runner/worker.js";
-import type { ConfigStore, StatusStore, TargetState, UnitState, UnitStatus } from "../state/types.js";
-import { validateConnectorConfig } from "./connector-validation.js";
+import type {
+  ConfigStore,
+  OffsetStore,
+  StatusStore,
+  TargetState,
+  UnitState,
+  UnitStatus,
+} from "../state/types.js";
 import {
+  buildConfigInfos,
+  type ConfigInfos,
+  type ConfigKeyInfo,
+  pluginConfigKeyInfos,
+} from "./config-infos.js";
+import { ConfigProviders, reverseTransform } from "./config-providers.js";
+import {
+  alterSinkConnectorOffsets,
+  modifiedOffsetsMessage,
+  notStoppedMessage,
+  parseSinkOffsets,
+  parseSourceOffsets,
+  resetSinkConnectorOffsets,
+  sinkConnectorOffsets,
+  sourceConnectorOffsets,
+} from "./connector-offsets.js";
+import {
+  type ActiveTopicsInfo,
   type ConnectorInfo,
+  type ConnectorOffset,
+  type ConnectorOffsets,
   type ConnectorStateInfo,
   type CreateConnectorRequest,
   type Herder,
+  type Message,
+  type RestartRequest,
   type TaskInfo,
+  type TaskStateInfo,
   targetStateFromInitial,
   type UnitStateInfo,
 } from "./herder.js";
+import { buildRestartPlan } from "./restart-plan.js";
 
 export interface StandaloneHerderOptions {
   readonly workerId: string;
@@ -35,14 +71,54 @@ export interface StandaloneHerderOptions {
   readonly statuses: StatusStore;
   readonly logger: Logger;
   readonly clusterId: string | null;
+  /** source connectors' offsets, for GET/PATCH/DELETE /connectors/{c}/offsets */
+  readonly offsets?: OffsetStore;
+  /** Kafka client: sink connectors' consumer-group offsets, and topics.regex for active topics */
+  readonly kafka?: Kafka;
+  /** resolves ${provider:...} variables in what is handed to the worker; default: env and file */
+  readonly providers?: ConfigProviders;
+  /** runtime logger levels (/admin/loggers); default: levels over `logger` */
+  readonly loggers?: LoggerLevels;
+}
+
+/** Kafka's message for PATCH .../offsets without offsets. */
+export const NO_OFFSETS_MESSAGE = "Partitions / offsets need to be provided for an alter offsets request";
+
+function sameTaskConfigs(a: readonly TaskConfig[] | undefined, b: readonly TaskConfig[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i] as TaskConfig;
+    const kx = Object.keys(x);
+    return kx.length === Object.keys(y).length && kx.every((k) => x[k] === y[k]);
+  });
+}
+
+/** Kafka's ConnectUtils.patchConfig: a null removes the key. */
+export function patchConfig(
+  config: Readonly<Record<string, string>>,
+  patch: Readonly<Record<string, string | null>>,
+): Record<string, string> {
+  const out: Record<string, string> = { ...config };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
 }
 
 export class StandaloneHerder implements Herder {
   private isReady = false;
   /** connector operations are serialised, as StandaloneHerder's synchronized methods */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly providers: ConfigProviders;
+  private readonly loggers: LoggerLevels;
+  /** topics each connector is known to use (reset on demand and on delete) */
+  private readonly activeTopics = new Map<string, Set<string>>();
 
-  constructor(private readonly o: StandaloneHerderOptions) {}
+  constructor(private readonly o: StandaloneHerderOptions) {
+    this.providers = o.providers ?? ConfigProviders.builtin();
+    this.loggers = o.loggers ?? new LoggerLevels(o.logger);
+  }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.queue.then(fn);
@@ -60,18 +136,27 @@ export class StandaloneHerder implements Herder {
     return this.o.clusterId;
   }
 
+  // ---------------------------------------------------------------- reads
+
   connectors(): string[] {
     return this.o.configs.connectors();
   }
 
-  private requireConfig(name: string): Readonly<Record<string, string>> {
+  private requireConfig(
+    name: string,
+    notFound = `Connector ${name} not found`,
+  ): Readonly<Record<string, string>> {
     const c = this.o.configs.connectorConfig(name);
-    if (!c) throw new NotFoundError(`Connector ${name} not found`);
+    if (!c) throw new NotFoundError(notFound);
     return c;
   }
 
   private typeOf(config: Readonly<Record<string, string>>): ConnectorInfo["type"] {
     return this.o.plugins.connector(config["connector.class"] ?? "")?.type ?? "unknown";
+  }
+
+  private taskCount(name: string): number {
+    return this.o.configs.taskConfigs(name)?.length ?? 0;
   }
 
   connectorInfo(name: string): ConnectorInfo {
@@ -84,20 +169,27 @@ export class StandaloneHerder implements Herder {
     return { ...this.requireConfig(name) };
   }
 
-  connectorStatus(name: string): ConnectorStateInfo {
+  private statusView(name: string): ConnectorStateInfo | undefined {
     const config = this.o.configs.connectorConfig(name);
     const c = this.o.statuses.connector(name);
-    if (!config || !c) throw new NotFoundError(`No status found for connector ${name}`);
+    if (!config || !c) return undefined;
+    const count = this.taskCount(name);
     const tasks = [...this.o.statuses.tasks(name).entries()]
-      .filter(([id]) => id < (this.o.configs.taskConfigs(name)?.length ?? 0))
+      .filter(([id]) => id < count)
       .sort(([a], [b]) => a - b)
       .map(([id, s]) => ({ id, ...stateInfo(s) }));
     return { name, connector: stateInfo(c), tasks, type: this.typeOf(config) };
   }
 
-  taskStatus(name: string, task: number) {
+  connectorStatus(name: string): ConnectorStateInfo {
+    const s = this.statusView(name);
+    if (!s) throw new NotFoundError(`No status found for connector ${name}`);
+    return s;
+  }
+
+  taskStatus(name: string, task: number): TaskStateInfo {
     const s = this.o.configs.connectorConfig(name) ? this.o.statuses.task(name, task) : undefined;
-    if (!s || task >= (this.o.configs.taskConfigs(name)?.length ?? 0))
+    if (!s || task >= this.taskCount(name))
       throw new NotFoundError(`No status found for task ${name}-${task}`);
     return { id: task, ...stateInfo(s) };
   }
@@ -110,30 +202,43 @@ export class StandaloneHerder implements Herder {
     }));
   }
 
-  /** Validates and throws a 400 listing every bad key. */
-  async validateOrThrow(config: Record<string, string>): Promise<void> {
-    const r = await validateConnectorConfig(config, this.o.plugins);
-    if (!r.plugin && r.errors["connector.class"]?.some((m) => m.startsWith("Failed to find"))) {
-      // Kafka answers an unknown class with 500 (by code reading); a 400 tells the user more precisely
-      throw new BadRequestError(r.errors["connector.class"]?.[0] ?? "Unknown connector class");
-    }
-    if (Object.keys(r.errors).length > 0) throw new ConfigValidationError("Connector", r.errors);
+  // ---------------------------------------------------------------- validation and plugins
+
+  connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
+    return this.o.plugins.list(connectorsOnly);
   }
+
+  connectorPluginConfig(plugin: string): ConfigKeyInfo[] {
+    return pluginConfigKeyInfos(this.o.plugins, plugin);
+  }
+
+  async validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
+    return (await buildConfigInfos(config, { plugins: this.o.plugins, providers: this.providers })).infos;
+  }
+
+  /** Validates as the validate endpoint does and throws a 400 listing every bad key. */
+  async validateOrThrow(config: Record<string, string>): Promise<void> {
+    const r = await buildConfigInfos(config, { plugins: this.o.plugins, providers: this.providers });
+    if (r.infos.error_count > 0) throw new ConfigValidationError("Connector", r.errors);
+  }
+
+  private checkName(name: string, input: Record<string, string>): Record<string, string> {
+    const config = { ...input };
+    if (config.name !== undefined && config.name !== name) {
+      throw new BadRequestError(
+        `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`,
+      );
+    }
+    config.name = name;
+    return config;
+  }
+
+  // ---------------------------------------------------------------- config writes
 
   createConnector(req: CreateConnectorRequest): Promise<ConnectorInfo> {
     return this.exclusive(async () => {
       const name = req.name.trim();
-      const config = { ...req.config };
-      if (config.name !== undefined && config.name !== name) {
-        throw new BadRequestError(
-          "Connector name configuration (" +
-            config.name +
-            ") doesn't match connector name in the URL (" +
-            name +
-            ")",
-        );
-      }
-      config.name = name;
+      const config = this.checkName(name, req.config);
       await this.validateOrThrow(config);
       if (this.o.configs.connectorConfig(name))
         throw new AlreadyExistsError(`Connector ${name} already exists`);
@@ -145,17 +250,7 @@ export class StandaloneHerder implements Herder {
 
   putConnectorConfig(name: string, input: Record<string, string>) {
     return this.exclusive(async () => {
-      const config = { ...input };
-      if (config.name !== undefined && config.name !== name) {
-        throw new BadRequestError(
-          "Connector name configuration (" +
-            config.name +
-            ") doesn't match connector name in the URL (" +
-            name +
-            ")",
-        );
-      }
-      config.name = name;
+      const config = this.checkName(name, input);
       await this.validateOrThrow(config);
       const existed = this.o.configs.connectorConfig(name) !== undefined;
       const tasksBefore = (this.o.configs.taskConfigs(name) ?? []).map((_, task) => ({
@@ -169,19 +264,38 @@ export class StandaloneHerder implements Herder {
     });
   }
 
+  patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
+    return this.exclusive(async () => {
+      const config = this.checkName(name, patchConfig(this.requireConfig(name), patch));
+      await this.validateOrThrow(config);
+      await this.stopConnectorAndTasks(name);
+      await this.o.configs.putConnectorConfig(name, config);
+      await this.startConnectorAndTasks(name);
+      // as Kafka's standalone herder: the info after the update, with the new tasks
+      return this.connectorInfo(name);
+    });
+  }
+
   deleteConnector(name: string) {
     return this.exclusive(async () => {
       this.requireConfig(name);
       await this.stopConnectorAndTasks(name);
       await this.o.configs.deleteConnector(name);
       await this.o.statuses.deleteConnector(name);
+      this.activeTopics.delete(name);
     });
   }
 
+  // ---------------------------------------------------------------- target states and restarts
+
   setTargetState(name: string, state: TargetState) {
     return this.exclusive(async () => {
-      this.requireConfig(name);
+      this.requireConfig(name, `Unknown connector ${name}`);
+      // pause, resume and stop are idempotent
+      if (this.o.configs.targetState(name) === state && this.o.statuses.connector(name)) return;
       await this.stopConnectorAndTasks(name);
+      // as Kafka: a stopped connector has no tasks; the empty task set is written before the target state
+      if (state === "STOPPED") await this.o.configs.putTaskConfigs(name, []);
       await this.o.configs.putTargetState(name, state);
       await this.startConnectorAndTasks(name);
     });
@@ -191,24 +305,186 @@ export class StandaloneHerder implements Herder {
     return this.exclusive(async () => {
       this.requireConfig(name);
       await this.o.worker.stopConnector(name);
-      await this.startConnectorInstance(name);
+      if (await this.startConnectorInstance(name)) {
+        if (this.o.configs.targetState(name) === "STARTED") await this.reconfigureTasks(name, true);
+      }
+    });
+  }
+
+  restartConnectorAndTasks(name: string, request: RestartRequest): Promise<ConnectorStateInfo> {
+    return this.exclusive(async () => {
+      this.requireConfig(name, `Unknown connector: ${name}`);
+      const current = this.statusView(name);
+      if (!current) throw new NotFoundError(`Status for connector ${name} not found`);
+      const plan = buildRestartPlan(current, request);
+      this.o.logger.info({ connector: name, ...request, tasks: plan.tasks }, "restarting");
+      if (plan.restartConnector) {
+        await this.o.worker.stopConnector(name);
+        await this.o.statuses.putConnector(name, this.status("RESTARTING"));
+      }
+      await Promise.all(plan.tasks.map((task) => this.o.worker.stopTask({ connector: name, task })));
+      for (const task of plan.tasks) await this.o.statuses.putTask(name, task, this.status("RESTARTING"));
+      if (plan.restartConnector) await this.startConnectorInstance(name);
+      for (const task of plan.tasks) await this.startTaskInstance(name, task);
+      return plan.stateInfo;
     });
   }
 
   restartTask(name: string, task: number) {
     return this.exclusive(async () => {
-      const config = this.requireConfig(name);
-      const tc = this.o.configs.taskConfigs(name)?.[task];
-      if (!tc) throw new NotFoundError(`Task ${name}-${task} not found`);
+      this.requireConfig(name);
+      if (!this.o.configs.taskConfigs(name)?.[task])
+        throw new NotFoundError(`Task ${name}-${task} not found`);
       await this.o.worker.stopTask({ connector: name, task });
-      this.o.worker.startTask(
-        { connector: name, task },
-        tc,
-        config,
-        this.taskListener({ connector: name, task }),
-      );
+      if (!(await this.startTaskInstance(name, task)))
+        throw new ConnectError(`Failed to start task: ${name}-${task}`, 500);
     });
   }
+
+  // ---------------------------------------------------------------- offsets (KIP-875)
+
+  private async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+    if (!this.o.kafka)
+      throw new ConnectError("This worker has no Kafka client for consumer group offsets", 500);
+    const admin = this.o.kafka.admin();
+    await admin.connect();
+    try {
+      return await fn(admin);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  private requireOffsetStore(): OffsetStore {
+    if (!this.o.offsets) throw new ConnectError("This worker has no offset store", 500);
+    return this.o.offsets;
+  }
+
+  private connectorType(name: string, config: Readonly<Record<string, string>>): "source" | "sink" {
+    const t = this.typeOf(config);
+    if (t === "unknown") {
+      throw new ConnectError(
+        `Failed to find any class that implements Connector and which name matches ${config["connector.class"]} (connector ${name})`,
+        500,
+      );
+    }
+    return t;
+  }
+
+  connectorOffsets(name: string): Promise<ConnectorOffsets> {
+    return this.exclusive(async () => {
+      const config = this.requireConfig(name);
+      if (this.connectorType(name, config) === "source")
+        return sourceConnectorOffsets(this.requireOffsetStore(), name);
+      return this.withAdmin((admin) => sinkConnectorOffsets(admin, name));
+    });
+  }
+
+  /** Kafka's modifyConnectorOffsetsChecks: the connector exists and is STOPPED with no tasks. */
+  private checkCanModifyOffsets(name: string): Readonly<Record<string, string>> {
+    const config = this.requireConfig(name);
+    if (this.o.configs.targetState(name) !== "STOPPED" || this.taskCount(name) !== 0)
+      throw new BadRequestError(notStoppedMessage(name));
+    return config;
+  }
+
+  alterConnectorOffsets(name: string, offsets: readonly ConnectorOffset[]): Promise<Message> {
+    return this.exclusive(async () => {
+      const config = this.checkCanModifyOffsets(name);
+      if (offsets.length === 0) throw new BadRequestError(NO_OFFSETS_MESSAGE);
+      if (this.connectorType(name, config) === "source") {
+        const entries = parseSourceOffsets(offsets);
+        await this.requireOffsetStore().put(name, entries);
+        return modifiedOffsetsMessage(false);
+      }
+      const parsed = parseSinkOffsets(offsets);
+      return this.withAdmin((admin) => alterSinkConnectorOffsets(admin, name, parsed));
+    });
+  }
+
+  resetConnectorOffsets(name: string): Promise<Message> {
+    return this.exclusive(async () => {
+      const config = this.checkCanModifyOffsets(name);
+      if (this.connectorType(name, config) === "source") {
+        const store = this.requireOffsetStore();
+        const entries = store.list(name).map((e) => ({ partition: e.partition, offset: null }));
+        if (entries.length > 0) await store.put(name, entries);
+        return modifiedOffsetsMessage(true);
+      }
+      return this.withAdmin((admin) => resetSinkConnectorOffsets(admin, name));
+    });
+  }
+
+  // ---------------------------------------------------------------- active topics
+
+  async connectorActiveTopics(name: string): Promise<ActiveTopicsInfo> {
+    return { connector: name, topics: [...(this.activeTopics.get(name) ?? [])].sort() };
+  }
+
+  async resetConnectorActiveTopics(name: string): Promise<void> {
+    this.activeTopics.delete(name);
+  }
+
+  /**
+   * Records the topics a connector's running tasks use, as far as the herder knows them: a sink's `topics`
+   * (or the existing topics its `topics.regex` matches), a source's `topic` when the connector has one.
+   * Topics a transform routes records to are not seen here.
+   */
+  private recordTopics(name: string, config: Readonly<Record<string, string>>): void {
+    const add = (topics: Iterable<string>) => {
+      let set = this.activeTopics.get(name);
+      if (!set) this.activeTopics.set(name, (set = new Set()));
+      for (const t of topics) if (t && !ConfigProviders.hasVariables(t)) set.add(t);
+    };
+    const type = this.typeOf(config);
+    if (type === "source") {
+      const topic = config.topic?.trim();
+      if (topic) add([topic]);
+      return;
+    }
+    if (type !== "sink") return;
+    const topics = (config.topics ?? "").split(",").map((t) => t.trim());
+    add(topics.filter((t) => t.length > 0));
+    const regex = (config["topics.regex"] ?? "").trim();
+    if (regex && this.o.kafka && !ConfigProviders.hasVariables(regex)) {
+      let re: RegExp;
+      try {
+        re = new RegExp(`^(?:${regex})$`);
+      } catch {
+        return;
+      }
+      void this.withAdmin((admin) => admin.listTopics())
+        .then((all) => {
+          if (this.o.configs.connectorConfig(name)) add(all.filter((t) => re.test(t)));
+        })
+        .catch((e) =>
+          this.o.logger.debug({ err: e, connector: name }, "could not list topics for topics.regex"),
+        );
+    }
+  }
+
+  // ---------------------------------------------------------------- loggers
+
+  loggerLevel(name: string): LoggerLevel | null {
+    return this.loggers.level(name);
+  }
+
+  allLoggerLevels(): Record<string, LoggerLevel> {
+    return this.loggers.allLevels();
+  }
+
+  setWorkerLoggerLevel(namespace: string, level: string): string[] {
+    const affected = this.loggers.setLevel(namespace, level);
+    this.o.logger.info({ namespace, level, affected }, "logger level changed");
+    return affected;
+  }
+
+  async setClusterLoggerLevel(namespace: string, level: string): Promise<void> {
+    // this single worker is the whole cluster
+    this.setWorkerLoggerLevel(namespace, level);
+  }
+
+  // ---------------------------------------------------------------- running units
 
   private status(state: UnitState, trace: string | null = null): UnitStatus {
     return { state, trace, workerId: this.o.workerId, generation: 0 };
@@ -228,8 +504,9 @@ export class StandaloneHerder implements Herder {
     };
   }
 
+  /** Starts the connector instance with its resolved config; false when it is STOPPED or failed. */
   private async startConnectorInstance(name: string): Promise<boolean> {
-    const config = this.requireConfig(name);
+    const raw = this.requireConfig(name);
     const target = this.o.configs.targetState(name);
     if (target === "STOPPED") {
       await this.o.statuses.putConnector(name, this.status("STOPPED"));
@@ -237,7 +514,7 @@ export class StandaloneHerder implements Herder {
     }
     const context: ConnectorContext = {
       requestTaskReconfiguration: () => {
-        void this.exclusive(() => this.reconfigureTasks(name)).catch((e) =>
+        void this.exclusive(() => this.reconfigureTasks(name, true)).catch((e) =>
           this.o.logger.error({ err: e, connector: name }, "task reconfiguration failed"),
         );
       },
@@ -246,6 +523,7 @@ export class StandaloneHerder implements Herder {
       },
     };
     try {
+      const config = await this.providers.resolve(raw);
       await this.o.worker.startConnector(name, config, context);
       await this.o.statuses.putConnector(name, this.status(target === "PAUSED" ? "PAUSED" : "RUNNING"));
       return true;
@@ -261,35 +539,60 @@ export class StandaloneHerder implements Herder {
       if (this.o.configs.targetState(name) === "STOPPED") await this.o.configs.putTaskConfigs(name, []);
       return;
     }
-    await this.reconfigureTasks(name);
+    await this.reconfigureTasks(name, false);
   }
 
-  /** Regenerates task configs and (re)starts the tasks. */
-  private async reconfigureTasks(name: string): Promise<void> {
-    const config = this.requireConfig(name);
-    let taskConfigs: Record<string, string>[];
+  /**
+   * Regenerates the task configs from the running connector and (re)starts every task; with `onlyIfChanged`,
+   * nothing happens when the generated configs equal the stored ones (Kafka's updateConnectorTasks).
+   */
+  private async reconfigureTasks(name: string, onlyIfChanged: boolean): Promise<void> {
+    const raw = this.requireConfig(name);
+    if (!this.o.worker.isConnectorRunning(name)) return;
+    let rawTasks: TaskConfig[];
     try {
-      taskConfigs = await this.o.worker.connectorTaskConfigs(name, config);
+      const generated = await this.o.worker.connectorTaskConfigs(name, await this.providers.resolve(raw));
+      rawTasks = reverseTransform(raw, generated);
     } catch (e) {
       this.o.logger.error({ err: e, connector: name }, "connector failed to generate task configs");
       await this.o.statuses.putConnector(name, this.status("FAILED", describeError(e)));
       return;
     }
-    for (const id of this.o.worker.runningTasks().filter((t) => t.connector === name))
-      await this.o.worker.stopTask(id);
-    await this.o.configs.putTaskConfigs(name, taskConfigs);
-    const paused = this.o.configs.targetState(name) === "PAUSED";
-    for (const [task, tc] of taskConfigs.entries()) {
-      const id = { connector: name, task };
-      if (paused) {
-        await this.o.statuses.putTask(name, task, this.status("PAUSED"));
-        continue;
-      }
-      try {
-        this.o.worker.startTask(id, tc, config, this.taskListener(id));
-      } catch (e) {
-        await this.o.statuses.putTask(name, task, this.status("FAILED", describeError(e)));
-      }
+    if (onlyIfChanged && sameTaskConfigs(this.o.configs.taskConfigs(name), rawTasks)) return;
+    await Promise.all(
+      this.o.worker
+        .runningTasks()
+        .filter((t) => t.connector === name)
+        .map((id) => this.o.worker.stopTask(id)),
+    );
+    await this.o.configs.putTaskConfigs(name, rawTasks);
+    let started = 0;
+    for (const task of rawTasks.keys()) if (await this.startTaskInstance(name, task)) started++;
+    if (started > 0 && this.o.configs.targetState(name) === "STARTED") this.recordTopics(name, raw);
+  }
+
+  /**
+   * Starts one task with its stored config, resolved; a PAUSED connector's task only gets a PAUSED status.
+   * False when it could not be started (its status is then FAILED).
+   */
+  private async startTaskInstance(name: string, task: number): Promise<boolean> {
+    const id = { connector: name, task };
+    const raw = this.requireConfig(name);
+    const tc = this.o.configs.taskConfigs(name)?.[task];
+    if (!tc) return false;
+    if (this.o.configs.targetState(name) === "PAUSED") {
+      await this.o.statuses.putTask(name, task, this.status("PAUSED"));
+      return true;
+    }
+    try {
+      const taskConfig = await this.providers.resolve(tc);
+      const connectorConfig = await this.providers.resolve(raw);
+      this.o.worker.startTask(id, taskConfig, connectorConfig, this.taskListener(id));
+      return true;
+    } catch (e) {
+      this.o.logger.error({ err: e, connector: name, task }, "task failed to start");
+      await this.o.statuses.putTask(name, task, this.status("FAILED", describeError(e)));
+      return false;
     }
   }
 

@@ -1,54 +1,67 @@
 /**
- * The Kafka Connect REST API on Hono. Paths, status codes, bodies and error shapes follow Kafka Connect
- * (reference §1), so existing clients and UIs work unchanged.
+ * The Kafka Connect REST API on Hono (OpenAPIHono: every route is described in routes.ts and documented at
+ * /openapi.json and /docs). Paths, status codes, bodies and error shapes follow Kafka Connect (reference §1),
+ * so existing clients and UIs work unchanged. The handlers only map HTTP to the mode-neutral Herder.
  */
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import type { z } from "zod";
-import { ConnectError } from "../errors.js";
+import { BadRequestError, ConnectError, NotFoundError } from "../errors.js";
 import type { Herder } from "../herder/herder.js";
+import { parseLog4jLevel } from "../log/levels.js";
 import type { Logger } from "../log/logger.js";
 import { FERRY_VERSION } from "../version.js";
+import { registerDocs } from "./docs.js";
 import { errorBody } from "./errors.js";
-import { ConfigMap, CreateConnectorBody, formatZodError } from "./schemas.js";
+import * as R from "./routes.js";
+import { formatZodError } from "./schemas.js";
 
 export interface RestOptions {
   readonly herder: Herder;
   readonly logger: Logger;
   readonly commit: string;
-  /** the largest request body accepted */
+  /** the largest request body accepted (413 above it) */
   readonly maxBodyBytes?: number;
+  /** Kafka's topic.tracking.enable and topic.tracking.allow.reset (both default true) */
+  readonly topicTracking?: { readonly enabled: boolean; readonly allowReset: boolean };
 }
 
-async function jsonBody<T extends z.ZodType>(req: Request, schema: T): Promise<z.output<T>> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
-    throw new ConnectError(
-      `HTTP 415 Unsupported Media Type: expected application/json, got ${type || "no Content-Type"}`,
-      415,
-    );
-  }
-  const text = await req.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ConnectError(`Request body is not valid JSON: ${(e as Error).message}`, 400);
-  }
-  const r = schema.safeParse(json);
-  if (!r.success) throw new ConnectError(`Invalid request body: ${formatZodError(r.error)}`, 400);
-  return r.data;
+/** Kafka's ConnectorPluginsResource.normalizedPluginName: the name without a Connector suffix. */
+function normalizedPluginName(name: string): string {
+  return name.endsWith("Connector") ? name.slice(0, -"Connector".length) : name;
 }
 
-function taskNumber(s: string): number {
-  if (!/^\d+$/.test(s)) throw new ConnectError(`HTTP 404 Not Found`, 404);
-  return Number(s);
+const NO_OFFSETS = "Partitions / offsets need to be provided for an alter offsets request";
+
+/** A matcher of the app's routes by path, for 405 on a known path with another method. */
+function methodsByPath(routes: readonly { method: string; path: string }[]) {
+  const compiled = routes
+    .filter((r) => r.method !== "ALL" && !r.path.includes("*"))
+    .map((r) => ({
+      method: r.method,
+      re: new RegExp(
+        `^${r.path
+          .split("/")
+          .map((seg) => (seg.startsWith(":") ? "[^/]+" : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+          .join("/")}/?$`,
+      ),
+    }));
+  return (path: string) => new Set(compiled.filter((r) => r.re.test(path)).map((r) => r.method));
 }
 
-export function createRestApp(o: RestOptions): Hono {
+export function createRestApp(o: RestOptions): OpenAPIHono {
   const { herder } = o;
-  const app = new Hono();
+  const tracking = o.topicTracking ?? { enabled: true, allowReset: true };
+  const app = new OpenAPIHono({
+    // zod failures: a bad path parameter (a task number that is not one) is a 404 as in JAX-RS, the rest 400
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      if (result.target === "param") return errorBody(c, 404, "HTTP 404 Not Found");
+      const what = result.target === "json" ? "body" : result.target;
+      return errorBody(c, 400, `Invalid request ${what}: ${formatZodError(result.error)}`);
+    },
+  });
 
   app.use(
     "*",
@@ -64,46 +77,64 @@ export function createRestApp(o: RestOptions): Hono {
     o.logger.error({ err, path: c.req.path }, "REST request failed");
     return errorBody(c, 500, err.message);
   });
-  app.notFound((c) => errorBody(c, 404, "HTTP 404 Not Found"));
 
-  app.get("/", (c) =>
-    c.json({ version: FERRY_VERSION, commit: o.commit, kafka_cluster_id: herder.kafkaClusterId() }),
+  let allowed: ((path: string) => Set<string>) | undefined;
+  app.notFound((c) => {
+    allowed ??= methodsByPath(app.routes);
+    const methods = allowed(c.req.path);
+    if (methods.size > 0 && !methods.has(c.req.method)) {
+      c.header("Allow", [...methods].join(", "));
+      return errorBody(c, 405, "HTTP 405 Method Not Allowed");
+    }
+    return errorBody(c, 404, "HTTP 404 Not Found");
+  });
+
+  // ---------------------------------------------------------------- worker
+
+  app.openapi(R.rootRoute, (c) =>
+    c.json({ version: FERRY_VERSION, commit: o.commit, kafka_cluster_id: herder.kafkaClusterId() }, 200),
   );
 
-  app.get("/health", (c) =>
+  app.openapi(R.healthRoute, (c) =>
     herder.ready()
-      ? c.json({
-          status: "healthy",
-          message: "Worker has completed startup and is ready to handle requests.",
-        })
+      ? c.json(
+          { status: "healthy", message: "Worker has completed startup and is ready to handle requests." },
+          200,
+        )
       : c.json({ status: "starting", message: "Worker is still starting up." }, 503),
   );
 
-  app.get("/connectors", (c) => {
-    const expand = c.req.queries("expand") ?? [];
+  // ---------------------------------------------------------------- connectors
+
+  app.openapi(R.listConnectorsRoute, (c) => {
     const names = herder.connectors();
-    if (expand.length === 0) return c.json(names);
-    const out: Record<string, Record<string, unknown>> = {};
+    if (c.req.queries("expand") === undefined) return c.json(names, 200);
+    const expand = c.req.queries("expand") ?? [];
+    const out: Record<
+      string,
+      { status?: ReturnType<Herder["connectorStatus"]>; info?: ReturnType<Herder["connectorInfo"]> }
+    > = {};
     for (const name of names) {
-      const entry: Record<string, unknown> = {};
       try {
+        const entry: (typeof out)[string] = {};
+        // unknown expansions are ignored, as Kafka does
         if (expand.includes("status")) entry.status = herder.connectorStatus(name);
         if (expand.includes("info")) entry.info = herder.connectorInfo(name);
+        out[name] = entry;
       } catch (e) {
-        // a connector without status yet is left out, as Kafka Connect does
+        // a connector without status yet (or deleted meanwhile) is left out, as Kafka Connect does
         if (e instanceof ConnectError && e.status === 404) continue;
         throw e;
       }
-      out[name] = entry;
     }
-    return c.json(out);
+    return c.json(out, 200);
   });
 
-  app.post("/connectors", async (c) => {
-    const body = await jsonBody(c.req.raw, CreateConnectorBody);
+  app.openapi(R.createConnectorRoute, async (c) => {
+    const body = c.req.valid("json");
     const name = (body.name ?? body.config?.name ?? "").trim();
-    if (!name) throw new ConnectError("Connector name must be specified", 400);
-    if (!body.config) throw new ConnectError("Connector config must be specified", 400);
+    if (!name) throw new BadRequestError("Connector name must be specified");
+    if (!body.config) throw new BadRequestError("Connector config must be specified");
     const info = await herder.createConnector({
       name,
       config: body.config,
@@ -113,53 +144,168 @@ export function createRestApp(o: RestOptions): Hono {
     return c.json(info, 201);
   });
 
-  app.get("/connectors/:name", (c) => c.json(herder.connectorInfo(c.req.param("name"))));
-  app.get("/connectors/:name/config", (c) => c.json(herder.connectorConfig(c.req.param("name"))));
-  app.put("/connectors/:name/config", async (c) => {
-    const name = c.req.param("name");
-    const config = await jsonBody(c.req.raw, ConfigMap);
-    const { created, info } = await herder.putConnectorConfig(name, config);
+  app.openapi(R.getConnectorRoute, (c) => c.json(herder.connectorInfo(c.req.valid("param").connector), 200));
+
+  app.openapi(R.getConnectorConfigRoute, (c) =>
+    c.json(herder.connectorConfig(c.req.valid("param").connector), 200),
+  );
+
+  app.openapi(R.putConnectorConfigRoute, async (c) => {
+    const { connector } = c.req.valid("param");
+    const { created, info } = await herder.putConnectorConfig(connector, c.req.valid("json"));
     if (created) {
-      c.header("Location", `/connectors/${encodeURIComponent(name)}`);
+      c.header("Location", `/connectors/${encodeURIComponent(connector)}`);
       return c.json(info, 201);
     }
     return c.json(info, 200);
   });
-  app.get("/connectors/:name/status", (c) => c.json(herder.connectorStatus(c.req.param("name"))));
-  app.get("/connectors/:name/tasks", (c) => c.json(herder.taskConfigs(c.req.param("name"))));
-  app.get("/connectors/:name/tasks-config", (c) => {
-    const name = c.req.param("name");
-    return c.json(
-      Object.fromEntries(herder.taskConfigs(name).map((t) => [`${name}-${t.id.task}`, t.config])),
-    );
-  });
-  app.get("/connectors/:name/tasks/:task/status", (c) =>
-    c.json(herder.taskStatus(c.req.param("name"), taskNumber(c.req.param("task")))),
+
+  app.openapi(R.patchConnectorConfigRoute, async (c) =>
+    c.json(await herder.patchConnectorConfig(c.req.valid("param").connector, c.req.valid("json")), 200),
   );
-  app.post("/connectors/:name/restart", async (c) => {
-    await herder.restartConnector(c.req.param("name"));
-    return c.body(null, 204);
+
+  app.openapi(R.connectorStatusRoute, (c) =>
+    c.json(herder.connectorStatus(c.req.valid("param").connector), 200),
+  );
+
+  app.openapi(R.restartConnectorRoute, async (c) => {
+    const { connector } = c.req.valid("param");
+    const { includeTasks, onlyFailed } = c.req.valid("query");
+    if (!includeTasks && !onlyFailed) {
+      await herder.restartConnector(connector);
+      return c.body(null, 204);
+    }
+    return c.json(await herder.restartConnectorAndTasks(connector, { includeTasks, onlyFailed }), 202);
   });
-  app.post("/connectors/:name/tasks/:task/restart", async (c) => {
-    await herder.restartTask(c.req.param("name"), taskNumber(c.req.param("task")));
-    return c.body(null, 204);
-  });
-  app.put("/connectors/:name/pause", async (c) => {
-    await herder.setTargetState(c.req.param("name"), "PAUSED");
-    return c.body(null, 202);
-  });
-  app.put("/connectors/:name/resume", async (c) => {
-    await herder.setTargetState(c.req.param("name"), "STARTED");
-    return c.body(null, 202);
-  });
-  app.put("/connectors/:name/stop", async (c) => {
-    await herder.setTargetState(c.req.param("name"), "STOPPED");
-    return c.body(null, 204);
-  });
-  app.delete("/connectors/:name", async (c) => {
-    await herder.deleteConnector(c.req.param("name"));
+
+  app.openapi(R.stopConnectorRoute, async (c) => {
+    await herder.setTargetState(c.req.valid("param").connector, "STOPPED");
     return c.body(null, 204);
   });
 
+  app.openapi(R.pauseConnectorRoute, async (c) => {
+    await herder.setTargetState(c.req.valid("param").connector, "PAUSED");
+    return c.body(null, 202);
+  });
+
+  app.openapi(R.resumeConnectorRoute, async (c) => {
+    await herder.setTargetState(c.req.valid("param").connector, "STARTED");
+    return c.body(null, 202);
+  });
+
+  app.openapi(R.deleteConnectorRoute, async (c) => {
+    await herder.deleteConnector(c.req.valid("param").connector);
+    return c.body(null, 204);
+  });
+
+  // ---------------------------------------------------------------- tasks
+
+  app.openapi(R.taskConfigsRoute, (c) => c.json(herder.taskConfigs(c.req.valid("param").connector), 200));
+
+  app.openapi(R.tasksConfigRoute, (c) => {
+    const { connector } = c.req.valid("param");
+    return c.json(
+      Object.fromEntries(herder.taskConfigs(connector).map((t) => [`${connector}-${t.id.task}`, t.config])),
+      200,
+    );
+  });
+
+  app.openapi(R.taskStatusRoute, (c) => {
+    const { connector, task } = c.req.valid("param");
+    return c.json(herder.taskStatus(connector, task), 200);
+  });
+
+  app.openapi(R.restartTaskRoute, async (c) => {
+    const { connector, task } = c.req.valid("param");
+    await herder.restartTask(connector, task);
+    return c.body(null, 204);
+  });
+
+  // ---------------------------------------------------------------- active topics
+
+  app.openapi(R.activeTopicsRoute, async (c) => {
+    if (!tracking.enabled) throw new ConnectError("Topic tracking is disabled.", 403);
+    const info = await herder.connectorActiveTopics(c.req.valid("param").connector);
+    return c.json({ [info.connector]: { topics: info.topics } }, 200);
+  });
+
+  app.openapi(R.resetActiveTopicsRoute, async (c) => {
+    if (!tracking.enabled) throw new ConnectError("Topic tracking is disabled.", 403);
+    if (!tracking.allowReset) throw new ConnectError("Topic tracking reset is disabled.", 403);
+    await herder.resetConnectorActiveTopics(c.req.valid("param").connector);
+    return c.body(null, 202);
+  });
+
+  // ---------------------------------------------------------------- offsets
+
+  app.openapi(R.getOffsetsRoute, async (c) =>
+    c.json(await herder.connectorOffsets(c.req.valid("param").connector), 200),
+  );
+
+  app.openapi(R.alterOffsetsRoute, async (c) => {
+    const { connector } = c.req.valid("param");
+    const { offsets } = c.req.valid("json");
+    if (!offsets || offsets.length === 0) throw new BadRequestError(NO_OFFSETS);
+    const entries = offsets.map((e) => ({
+      partition: (e.partition ?? null) as Record<string, unknown>,
+      offset: e.offset ?? null,
+    }));
+    return c.json(await herder.alterConnectorOffsets(connector, entries), 200);
+  });
+
+  app.openapi(R.resetOffsetsRoute, async (c) =>
+    c.json(await herder.resetConnectorOffsets(c.req.valid("param").connector), 200),
+  );
+
+  // ---------------------------------------------------------------- plugins
+
+  app.openapi(R.listPluginsRoute, (c) =>
+    c.json(herder.connectorPlugins(c.req.valid("query").connectorsOnly), 200),
+  );
+
+  app.openapi(R.pluginConfigRoute, (c) =>
+    c.json(herder.connectorPluginConfig(c.req.valid("param").plugin), 200),
+  );
+
+  app.openapi(R.validateConfigRoute, async (c) => {
+    const { plugin } = c.req.valid("param");
+    const config = c.req.valid("json");
+    const included = config["connector.class"];
+    if (included !== undefined && !normalizedPluginName(included).endsWith(normalizedPluginName(plugin))) {
+      throw new BadRequestError(`Included connector type ${included} does not match request type ${plugin}`);
+    }
+    return c.json(await herder.validateConnectorConfig(config), 200);
+  });
+
+  // ---------------------------------------------------------------- loggers
+
+  app.openapi(R.listLoggersRoute, (c) => c.json(herder.allLoggerLevels(), 200));
+
+  app.openapi(R.getLoggerRoute, (c) => {
+    const { logger } = c.req.valid("param");
+    const level = herder.loggerLevel(logger);
+    if (!level) throw new NotFoundError(`Logger ${logger} not found.`);
+    return c.json(level, 200);
+  });
+
+  app.openapi(R.setLoggerRoute, async (c) => {
+    const { logger } = c.req.valid("param");
+    const level = c.req.valid("json").level;
+    if (level === undefined || level === null)
+      throw new BadRequestError("Desired 'level' parameter was not specified in request.");
+    if (parseLog4jLevel(level) === null) throw new NotFoundError(`invalid log level '${level}'.`);
+    const scope = (c.req.valid("query").scope ?? "worker").toLowerCase();
+    if (scope === "cluster") {
+      await herder.setClusterLoggerLevel(logger, level);
+      return c.body(null, 204);
+    }
+    if (scope !== "worker") o.logger.warn({ scope }, "invalid logging scope; using worker");
+    return c.json(herder.setWorkerLoggerLevel(logger, level), 200);
+  });
+
+  registerDocs(app);
   return app;
 }
+
+export type RestApp = ReturnType<typeof createRestApp>;
+export type { Context };

@@ -1,6 +1,5 @@
 /** Serves the Hono app on each configured listener (HTTP). */
 import { type ServerType, serve } from "@hono/node-server";
-import type { Hono } from "hono";
 import type { Listener } from "../herder/worker-config.js";
 
 export interface RunningServer {
@@ -9,14 +8,21 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startRestServer(app: Hono, listeners: readonly Listener[]): Promise<RunningServer> {
+/** What serve() needs of an app: Hono and OpenAPIHono apps fit. */
+export interface FetchApp {
+  fetch(request: Request): Response | Promise<Response>;
+}
+
+export async function startRestServer(app: FetchApp, listeners: readonly Listener[]): Promise<RunningServer> {
   const servers: ServerType[] = [];
   const ports: number[] = [];
   for (const l of listeners) {
     if (l.protocol !== "http")
       throw new Error(`Listener protocol ${l.protocol} is not supported yet; use http://`);
     const server = await new Promise<ServerType>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: l.port, hostname: l.host || undefined }, () => resolve(s));
+      const s = serve({ fetch: (req) => app.fetch(req), port: l.port, hostname: l.host || undefined }, () =>
+        resolve(s),
+      );
       s.once("error", reject);
     });
     const addr = server.address();
