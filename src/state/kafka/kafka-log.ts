@@ -64,7 +64,7 @@ export interface KafkaLogOptions {
   readonly timeoutMs?: number;
   /** consumer group session timeout; the broker's minimum (group.min.session.timeout.ms) is 6 s by default */
   readonly sessionTimeoutMs?: number;
-  /** how long the broker holds an empty fetch; bounds stop() latency. Default 500 ms */
+  /** how long the broker holds an empty fetch; stop() waits for the fetch in flight. Default 250 ms */
   readonly maxWaitTimeMs?: number;
 }
 
@@ -113,7 +113,9 @@ export class KafkaLog {
   private joinMs = 0;
   private timings: StartTimings | undefined;
   private readonly queue: PendingSend[] = [];
-  private pumping: Promise<void> | undefined;
+  /** set and cleared synchronously with the queue check, so that no write is left behind in the queue */
+  private pumping = false;
+  private drained: Promise<void> = Promise.resolve();
   private endsInFlight: Promise<EndOffsets> | undefined;
   private endsNext: Promise<EndOffsets> | undefined;
 
@@ -145,7 +147,7 @@ export class KafkaLog {
         sessionTimeout,
         rebalanceTimeout: sessionTimeout,
         heartbeatInterval: Math.max(100, Math.min(1_000, Math.floor(sessionTimeout / 3))),
-        maxWaitTimeInMs: this.o.maxWaitTimeMs ?? 500,
+        maxWaitTimeInMs: this.o.maxWaitTimeMs ?? 250,
         allowAutoTopicCreation: false,
       });
       this.listen(this.consumer);
@@ -229,9 +231,10 @@ export class KafkaLog {
     if (records.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ records, resolve, reject });
-      this.pumping ??= this.pump().finally(() => {
-        this.pumping = undefined;
-      });
+      if (!this.pumping) {
+        this.pumping = true;
+        this.drained = this.pump();
+      }
     });
   }
 
@@ -242,7 +245,7 @@ export class KafkaLog {
       return;
     }
     this.state = "stopping";
-    await this.pumping;
+    await this.drained;
     const stopped = new KafkaLogError(`The log of topic ${this.topic} was stopped`);
     for (const w of [...this.waiters]) this.settle(w, stopped);
     try {
@@ -379,6 +382,10 @@ export class KafkaLog {
     return this.endsNext;
   }
 
+  /**
+   * Sends what is queued, round after round. `pumping` is cleared in the same tick as the check that found
+   * the queue empty (no await in between), and nothing in a round can throw past its catch.
+   */
   private async pump(): Promise<void> {
     const producer = this.producer;
     while (this.queue.length > 0) {
@@ -405,6 +412,7 @@ export class KafkaLog {
         });
       }
     }
+    this.pumping = false;
   }
 
   private async disconnectAll(): Promise<void> {
