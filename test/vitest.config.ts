@@ -24,6 +24,16 @@ export default defineConfig({
           pool: "forks",
         },
       },
+      {
+        test: {
+          name: "cluster",
+          root: "test/cluster",
+          include: ["**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          pool: "forks",
+        },
+      },
     ],
   },
 });

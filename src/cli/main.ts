@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 /** The `ferry` command. */
+import { runDistributed } from "./distributed.js";
 import { runStandalone, StartupError } from "./standalone.js";
 import { UsageError } from "./usage-error.js";
 
 const USAGE = `Usage:
-  ferry standalone worker.properties [connector1.properties connector2.json ...]`;
+  ferry standalone worker.properties [connector1.properties connector2.json ...]
+  ferry distributed worker.properties`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
-    case "standalone": {
-      const handle = await runStandalone(rest);
+    case "standalone":
+    case "distributed": {
+      const handle = command === "standalone" ? await runStandalone(rest) : await runDistributed(rest);
       let signals = 0;
       const onSignal = (sig: NodeJS.Signals) => {
         if (++signals > 1) {

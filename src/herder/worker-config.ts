@@ -203,3 +203,86 @@ export function workerId(config: WorkerConfig, hostname: string): string {
   const port = config.advertisedPort ?? first?.port ?? 8083;
   return `${host}:${port}`;
 }
+
+export function distributedWorkerConfigDef(): ConfigDef {
+  const def = baseWorkerConfigDef()
+    .define({
+      name: "group.id",
+      type: "STRING",
+      importance: "HIGH",
+      documentation: "A unique string that identifies the Connect cluster group this worker belongs to.",
+      check: z.string().trim().min(1, "String must be non-empty"),
+    })
+    .define({
+      name: "redis.url",
+      type: "STRING",
+      default: "redis://127.0.0.1:6379",
+      importance: "HIGH",
+      documentation: "Redis that holds cluster membership and locks (Ferry-specific).",
+    });
+  const topic = (name: string, doc: string, partitions: number | null) => {
+    def.define({
+      name: `${name}.topic`,
+      type: "STRING",
+      importance: "HIGH",
+      documentation: doc,
+      check: z.string().trim().min(1, "String must be non-empty"),
+    });
+    def.define({
+      name: `${name}.replication.factor`,
+      type: "SHORT",
+      default: 3,
+      importance: "LOW",
+      documentation: `Replication factor used when creating the ${name} topic; -1 for the broker default.`,
+    });
+    if (partitions !== null) {
+      def.define({
+        name: `${name}.partitions`,
+        type: "INT",
+        default: partitions,
+        importance: "LOW",
+        documentation: `The number of partitions used when creating the ${name} topic; -1 for the broker default.`,
+      });
+    }
+  };
+  topic("config.storage", "The name of the Kafka topic where connector configurations are stored", null);
+  topic("offset.storage", "The name of the Kafka topic where source connector offsets are stored", 25);
+  topic("status.storage", "The name of the Kafka topic where connector and task status are stored", 5);
+  return def;
+}
+
+export interface DistributedWorkerConfig extends WorkerConfig {
+  readonly groupId: string;
+  readonly redisUrl: string;
+  readonly configTopic: { name: string; replicationFactor: number };
+  readonly offsetTopic: { name: string; replicationFactor: number; partitions: number };
+  readonly statusTopic: { name: string; replicationFactor: number; partitions: number };
+}
+
+export function parseDistributedWorkerConfig(
+  raw: Record<string, string>,
+  source: string,
+): DistributedWorkerConfig {
+  const { values, errors } = distributedWorkerConfigDef().parse(raw);
+  if (Object.keys(errors).length > 0) throw new ConfigValidationError(`Worker config ${source}:`, errors);
+  const v = (k: string) => values[k] as never;
+  return {
+    ...toWorkerConfig(raw, values),
+    groupId: v("group.id"),
+    redisUrl: v("redis.url"),
+    configTopic: {
+      name: v("config.storage.topic"),
+      replicationFactor: v("config.storage.replication.factor"),
+    },
+    offsetTopic: {
+      name: v("offset.storage.topic"),
+      replicationFactor: v("offset.storage.replication.factor"),
+      partitions: v("offset.storage.partitions"),
+    },
+    statusTopic: {
+      name: v("status.storage.topic"),
+      replicationFactor: v("status.storage.replication.factor"),
+      partitions: v("status.storage.partitions"),
+    },
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * `ferry distributed worker.properties`: a stateless worker of the cluster named by group.id. State comes
+ * from the Kafka topics; membership and create locks from Redis. Any number of these run side by side.
+ */
+import { hostname } from "node:os";
+import { clusterKeys } from "../cluster/keys.js";
+import { Membership } from "../cluster/membership.js";
+import { createRedis } from "../cluster/redis.js";
+import { RendezvousScheduler } from "../cluster/scheduler.js";
+import { loadWorkerProperties } from "../config/worker-file.js";
+import { DistributedHerder } from "../herder/distributed-herder.js";
+import {
+  type DistributedWorkerConfig,
+  parseDistributedWorkerConfig,
+  workerId,
+} from "../herder/worker-config.js";
+import { createKafka } from "../kafka/client.js";
+import { createLogger, type Logger } from "../log/logger.js";
+import { builtinPlugins } from "../plugins/builtin.js";
+import { createRestApp } from "../rest/app.js";
+import { startRestServer } from "../rest/server.js";
+import { Worker } from "../runner/worker.js";
+import { KafkaConfigStore } from "../state/kafka/kafka-config-store.js";
+import { KafkaOffsetStore } from "../state/kafka/kafka-offset-store.js";
+import { KafkaStatusStore } from "../state/kafka/kafka-status-store.js";
+import { buildTransformChain } from "../transforms/chain.js";
+import { buildCommit } from "./build-info.js";
+import { StartupError } from "./standalone.js";
+import { UsageError } from "./usage-error.js";
+
+/** How long a worker's heartbeat keeps it a member: the bound on moving a dead worker's units. */
+const MEMBERSHIP_TTL_MS = 3000;
+
+export interface DistributedHandle {
+  readonly port: number;
+  shutdown(): Promise<void>;
+}
+
+export async function runDistributed(args: string[], log?: Logger): Promise<DistributedHandle> {
+  const [workerPath, ...extra] = args;
+  if (!workerPath || extra.length > 0) throw new UsageError("Usage: ferry distributed worker.properties");
+  let config: DistributedWorkerConfig;
+  try {
+    config = parseDistributedWorkerConfig(await loadWorkerProperties(workerPath), workerPath);
+  } catch (e) {
+    throw new StartupError((e as Error).message, 1, { cause: e });
+  }
+  const id = workerId(config, hostname());
+  const logger = log ?? createLogger(id).child({ group: config.groupId });
+  const plugins = builtinPlugins();
+  const kafka = createKafka({
+    brokers: config.bootstrapServers,
+    clientId: config.clientId || `ferry-${id}`,
+    logger,
+  });
+
+  const admin = kafka.admin();
+  let clusterId: string;
+  try {
+    await admin.connect();
+    clusterId = (await admin.describeCluster()).clusterId;
+  } catch (e) {
+    throw new StartupError(
+      `Cannot reach Kafka at bootstrap.servers=${config.bootstrapServers.join(",")}: ${(e as Error).message}`,
+      1,
+      {
+        cause: e,
+      },
+    );
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+
+  const configs = new KafkaConfigStore({
+    kafka,
+    topic: config.configTopic.name,
+    replicationFactor: config.configTopic.replicationFactor,
+    logger,
+  });
+  const statuses = new KafkaStatusStore({
+    kafka,
+    topic: config.statusTopic.name,
+    replicationFactor: config.statusTopic.replicationFactor,
+    partitions: config.statusTopic.partitions,
+    logger,
+  });
+  const offsets = new KafkaOffsetStore({
+    kafka,
+    topic: config.offsetTopic.name,
+    replicationFactor: config.offsetTopic.replicationFactor,
+    partitions: config.offsetTopic.partitions,
+    logger,
+  });
+  try {
+    await Promise.all([configs.start(), statuses.start(), offsets.start()]);
+  } catch (e) {
+    await Promise.allSettled([configs.stop(), statuses.stop(), offsets.stop()]);
+    throw new StartupError((e as Error).message, 1, { cause: e });
+  }
+
+  const keys = clusterKeys(config.groupId);
+  const redis = createRedis(config.redisUrl, logger, "cluster");
+  try {
+    await redis.connect();
+  } catch (e) {
+    throw new StartupError(`Cannot reach Redis at redis.url=${config.redisUrl}: ${(e as Error).message}`, 1, {
+      cause: e,
+    });
+  }
+  const membership = new Membership({
+    redis,
+    key: keys.members,
+    workerId: id,
+    ttlMs: MEMBERSHIP_TTL_MS,
+    logger,
+  });
+  await membership.start();
+
+  const worker = new Worker({
+    config,
+    workerId: id,
+    plugins,
+    offsets,
+    kafka,
+    logger,
+    chainFactory: (c) => buildTransformChain({ ...c }, plugins),
+  });
+  const herder = new DistributedHerder({
+    workerId: id,
+    worker,
+    plugins,
+    configs,
+    statuses,
+    scheduler: new RendezvousScheduler(id, membership),
+    redis,
+    createLockKey: keys.createLock,
+    logger,
+    clusterId,
+    offsets,
+    kafka,
+  });
+  const app = createRestApp({ herder, logger, commit: buildCommit() });
+  const server = await startRestServer(app, config.listeners);
+  await herder.start();
+  logger.info({ ports: server.ports, clusterId, group: config.groupId }, "distributed worker started");
+
+  let stopping: Promise<void> | null = null;
+  return {
+    port: server.ports[0] ?? 0,
+    shutdown() {
+      stopping ??= (async () => {
+        logger.info("stopping");
+        // leave first, so the others take over while this worker drains
+        await membership.stop();
+        await herder.stop();
+        await Promise.allSettled([configs.stop(), statuses.stop(), offsets.stop()]);
+        redis.disconnect();
+        await server.close();
+        logger.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}

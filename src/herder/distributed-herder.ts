@@ -1,0 +1,639 @@
+/**
+ * The control plane of one distributed worker. State lives in the Kafka-backed stores, which every worker
+ * reads to the same view; any worker answers any request, with no leader and no forwarding. Which worker
+ * runs which unit (a connector instance or a task) is the Scheduler's answer; each worker reconciles what it
+ * runs with what it should run whenever the config log or the membership changes.
+ *
+ * Writes that only a unit's runner makes: the connector unit's owner generates and writes task configs; each
+ * unit's owner writes its status. Conditional writes (create only if absent) are decided under a short Redis
+ * lock after reading the config log to its end.
+ */
+import type { Redis } from "ioredis";
+import type { Admin, Kafka } from "kafkajs";
+import type { ConnectorContext, TaskConfig } from "../api/connector.js";
+import { withNameLock } from "../cluster/name-lock.js";
+import type { Scheduler } from "../cluster/scheduler.js";
+import {
+  AlreadyExistsError,
+  BadRequestError,
+  ConfigValidationError,
+  ConnectError,
+  describeError,
+  NotFoundError,
+} from "../errors.js";
+import { type LoggerLevel, LoggerLevels } from "../log/levels.js";
+import type { Logger } from "../log/logger.js";
+import type { PluginInfo, PluginRegistry } from "../plugins/registry.js";
+import type { StatusListener } from "../runner/unit-status.js";
+import type { Worker } from "../runner/worker.js";
+import type {
+  ConfigStore,
+  OffsetStore,
+  StatusStore,
+  TargetState,
+  UnitState,
+  UnitStatus,
+} from "../state/types.js";
+import {
+  buildConfigInfos,
+  type ConfigInfos,
+  type ConfigKeyInfo,
+  pluginConfigKeyInfos,
+} from "./config-infos.js";
+import { ConfigProviders, reverseTransform } from "./config-providers.js";
+import {
+  alterSinkConnectorOffsets,
+  modifiedOffsetsMessage,
+  notStoppedMessage,
+  parseSinkOffsets,
+  parseSourceOffsets,
+  resetSinkConnectorOffsets,
+  sinkConnectorOffsets,
+  sourceConnectorOffsets,
+} from "./connector-offsets.js";
+import {
+  type ActiveTopicsInfo,
+  type ConnectorInfo,
+  type ConnectorOffset,
+  type ConnectorOffsets,
+  type ConnectorStateInfo,
+  type CreateConnectorRequest,
+  type Herder,
+  type Message,
+  type RestartRequest,
+  type TaskInfo,
+  targetStateFromInitial,
+  type UnitStateInfo,
+} from "./herder.js";
+import { buildRestartPlan } from "./restart-plan.js";
+import { NO_OFFSETS_MESSAGE, patchConfig } from "./standalone-herder.js";
+
+export interface DistributedHerderOptions {
+  readonly workerId: string;
+  readonly worker: Worker;
+  readonly plugins: PluginRegistry;
+  readonly configs: ConfigStore;
+  readonly statuses: StatusStore;
+  readonly scheduler: Scheduler;
+  readonly redis: Redis;
+  readonly createLockKey: (connector: string) => string;
+  readonly logger: Logger;
+  readonly clusterId: string | null;
+  readonly offsets: OffsetStore;
+  /** sink connectors' consumer-group offsets */
+  readonly kafka: Kafka;
+  /** resolves ${provider:...} variables in what is handed to the worker; default: env and file */
+  readonly providers?: ConfigProviders;
+  readonly loggers?: LoggerLevels;
+}
+
+type UnitKey = string;
+const connectorUnit = (name: string): UnitKey => `connector:${name}`;
+const taskUnit = (name: string, task: number): UnitKey => `task:${name}:${task}`;
+
+interface Running {
+  /** what the unit was started with; a different fingerprint means restart */
+  readonly fingerprint: string;
+}
+
+export class DistributedHerder implements Herder {
+  private isReady = false;
+  private readonly running = new Map<UnitKey, Running>();
+  /** reconciliation passes never overlap; a request made during one schedules another */
+  private reconciling: Promise<void> | null = null;
+  private again = false;
+  private readonly unsubscribe: (() => void)[] = [];
+  private stopped = false;
+
+  private readonly providers: ConfigProviders;
+  private readonly loggers: LoggerLevels;
+
+  constructor(private readonly o: DistributedHerderOptions) {
+    this.providers = o.providers ?? ConfigProviders.builtin();
+    this.loggers = o.loggers ?? new LoggerLevels(o.logger);
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe.push(
+      this.o.configs.onChange((change) => {
+        if (change.kind === "restart") this.onRestartRequest(change.connector, change.request);
+        this.requestReconcile();
+      }),
+    );
+    this.unsubscribe.push(this.o.scheduler.onChange(() => this.requestReconcile()));
+    await this.reconcileNow();
+    this.isReady = true;
+  }
+
+  ready() {
+    return this.isReady;
+  }
+  kafkaClusterId() {
+    return this.o.clusterId;
+  }
+
+  // ---------------------------------------------------------------- reads (local view, never forwarded)
+
+  connectors(): string[] {
+    return this.o.configs.connectors();
+  }
+
+  private requireConfig(
+    name: string,
+    notFound = `Connector ${name} not found`,
+  ): Readonly<Record<string, string>> {
+    const c = this.o.configs.connectorConfig(name);
+    if (!c) throw new NotFoundError(notFound);
+    return c;
+  }
+
+  private typeOf(config: Readonly<Record<string, string>>): ConnectorInfo["type"] {
+    return this.o.plugins.connector(config["connector.class"] ?? "")?.type ?? "unknown";
+  }
+
+  connectorInfo(name: string): ConnectorInfo {
+    const config = this.requireConfig(name);
+    const tasks = (this.o.configs.taskConfigs(name) ?? []).map((_, task) => ({ connector: name, task }));
+    return { name, config: { ...config }, tasks, type: this.typeOf(config) };
+  }
+
+  connectorConfig(name: string): Record<string, string> {
+    return { ...this.requireConfig(name) };
+  }
+
+  connectorStatus(name: string): ConnectorStateInfo {
+    const config = this.o.configs.connectorConfig(name);
+    const c = this.o.statuses.connector(name);
+    if (!config || !c) throw new NotFoundError(`No status found for connector ${name}`);
+    const count = this.o.configs.taskConfigs(name)?.length ?? 0;
+    const tasks = [...this.o.statuses.tasks(name).entries()]
+      .filter(([id]) => id < count)
+      .sort(([a], [b]) => a - b)
+      .map(([id, s]) => ({ id, ...stateInfo(s) }));
+    return { name, connector: stateInfo(c), tasks, type: this.typeOf(config) };
+  }
+
+  taskStatus(name: string, task: number) {
+    const s = this.o.configs.connectorConfig(name) ? this.o.statuses.task(name, task) : undefined;
+    if (!s || task >= (this.o.configs.taskConfigs(name)?.length ?? 0)) {
+      throw new NotFoundError(`No status found for task ${name}-${task}`);
+    }
+    return { id: task, ...stateInfo(s) };
+  }
+
+  taskConfigs(name: string): TaskInfo[] {
+    this.requireConfig(name);
+    return (this.o.configs.taskConfigs(name) ?? []).map((config, task) => ({
+      id: { connector: name, task },
+      config: { ...config },
+    }));
+  }
+
+  // ---------------------------------------------------------------- writes (any worker)
+
+  private async validateOrThrow(config: Record<string, string>): Promise<void> {
+    const r = await buildConfigInfos(config, { plugins: this.o.plugins, providers: this.providers });
+    if (r.infos.error_count > 0) throw new ConfigValidationError("Connector", r.errors);
+  }
+
+  private checkName(name: string, config: Record<string, string>): Record<string, string> {
+    if (config.name !== undefined && config.name !== name) {
+      throw new BadRequestError(
+        `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`,
+      );
+    }
+    return { ...config, name };
+  }
+
+  async createConnector(req: CreateConnectorRequest): Promise<ConnectorInfo> {
+    const name = req.name.trim();
+    const config = this.checkName(name, req.config);
+    await this.validateOrThrow(config);
+    // "only if absent" is decided after reading the log to its end, under a lock no other worker holds
+    await withNameLock(this.o.redis, this.o.createLockKey(name), 10_000, async () => {
+      await this.o.configs.readToEnd();
+      if (this.o.configs.connectorConfig(name))
+        throw new AlreadyExistsError(`Connector ${name} already exists`);
+      await this.o.configs.putConnectorConfig(name, config, targetStateFromInitial(req.initialState));
+    });
+    return { name, config, tasks: [], type: this.typeOf(config) };
+  }
+
+  async putConnectorConfig(name: string, input: Record<string, string>) {
+    const config = this.checkName(name, input);
+    await this.validateOrThrow(config);
+    return withNameLock(this.o.redis, this.o.createLockKey(name), 10_000, async () => {
+      await this.o.configs.readToEnd();
+      const existed = this.o.configs.connectorConfig(name) !== undefined;
+      const tasksBefore = (this.o.configs.taskConfigs(name) ?? []).map((_, task) => ({
+        connector: name,
+        task,
+      }));
+      await this.o.configs.putConnectorConfig(name, config);
+      return { created: !existed, info: { name, config, tasks: tasksBefore, type: this.typeOf(config) } };
+    });
+  }
+
+  async deleteConnector(name: string): Promise<void> {
+    await this.o.configs.readToEnd();
+    this.requireConfig(name);
+    await this.o.configs.deleteConnector(name);
+    await this.o.statuses.deleteConnector(name);
+  }
+
+  async setTargetState(name: string, state: TargetState): Promise<void> {
+    await this.o.configs.readToEnd();
+    this.requireConfig(name);
+    // as Kafka: a stopped connector has no tasks; the empty task set is written before the target state
+    if (state === "STOPPED") await this.o.configs.putTaskConfigs(name, []);
+    await this.o.configs.putTargetState(name, state);
+  }
+
+  async restartConnector(name: string): Promise<void> {
+    await this.o.configs.readToEnd();
+    this.requireConfig(name);
+    await this.o.configs.putRestartRequest(name, { includeTasks: false, onlyFailed: false });
+  }
+
+  /**
+   * Kafka forwards a task restart to the task's owner. Without forwarding, the restart is done here when
+   * this worker owns the task; otherwise a restart request for the connector's failed tasks is written
+   * (the common case: restarting a FAILED task). Restarting a healthy task on another worker is not
+   * possible yet.
+   */
+  async restartTask(name: string, task: number): Promise<void> {
+    await this.o.configs.readToEnd();
+    this.requireConfig(name);
+    if (!this.o.configs.taskConfigs(name)?.[task]) throw new NotFoundError(`Task ${name}-${task} not found`);
+    if (this.o.scheduler.owns(taskUnit(name, task))) {
+      this.restartWanted.add(taskUnit(name, task));
+      await this.reconcileNow();
+      return;
+    }
+    await this.o.configs.putRestartRequest(name, { includeTasks: true, onlyFailed: true });
+  }
+
+  private readonly restartWanted = new Set<UnitKey>();
+
+  /** KIP-745 semantics, applied by each worker to the units it owns. */
+  private onRestartRequest(name: string, req: { includeTasks: boolean; onlyFailed: boolean }): void {
+    const failed = (s: UnitStatus | undefined) => s?.state === "FAILED";
+    if (
+      this.o.scheduler.owns(connectorUnit(name)) &&
+      (!req.onlyFailed || failed(this.o.statuses.connector(name)))
+    ) {
+      this.restartWanted.add(connectorUnit(name));
+    }
+    if (!req.includeTasks) return;
+    for (const task of (this.o.configs.taskConfigs(name) ?? []).keys()) {
+      const unit = taskUnit(name, task);
+      if (this.o.scheduler.owns(unit) && (!req.onlyFailed || failed(this.o.statuses.task(name, task)))) {
+        this.restartWanted.add(unit);
+      }
+    }
+  }
+
+  async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
+    await this.o.configs.readToEnd();
+    const merged = patchConfig(this.requireConfig(name), patch);
+    return (await this.putConnectorConfig(name, merged)).info;
+  }
+
+  /**
+   * KIP-745: the plan (RESTARTING for what restarts) is returned at once; the restart request goes to the
+   * config topic and each worker restarts the units it owns when it reads it.
+   */
+  async restartConnectorAndTasks(name: string, request: RestartRequest): Promise<ConnectorStateInfo> {
+    await this.o.configs.readToEnd();
+    this.requireConfig(name, `Unknown connector: ${name}`);
+    const current = (() => {
+      try {
+        return this.connectorStatus(name);
+      } catch {
+        throw new NotFoundError(`Status for connector ${name} not found`);
+      }
+    })();
+    const plan = buildRestartPlan(current, request);
+    await this.o.configs.putRestartRequest(name, request);
+    return plan.stateInfo;
+  }
+
+  // ---------------------------------------------------------------- offsets (KIP-875)
+
+  private async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = this.o.kafka.admin();
+    await admin.connect();
+    try {
+      return await fn(admin);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  private connectorType(name: string, config: Readonly<Record<string, string>>): "source" | "sink" {
+    const t = this.typeOf(config);
+    if (t === "unknown") {
+      throw new ConnectError(
+        `Failed to find any class that implements Connector and which name matches ${config["connector.class"]} (connector ${name})`,
+        500,
+      );
+    }
+    return t;
+  }
+
+  async connectorOffsets(name: string): Promise<ConnectorOffsets> {
+    await this.o.configs.readToEnd();
+    const config = this.requireConfig(name);
+    if (this.connectorType(name, config) === "source") {
+      await this.o.offsets.readToEnd();
+      return sourceConnectorOffsets(this.o.offsets, name);
+    }
+    return this.withAdmin((admin) => sinkConnectorOffsets(admin, name));
+  }
+
+  private async checkCanModifyOffsets(name: string): Promise<Readonly<Record<string, string>>> {
+    await this.o.configs.readToEnd();
+    const config = this.requireConfig(name);
+    if (
+      this.o.configs.targetState(name) !== "STOPPED" ||
+      (this.o.configs.taskConfigs(name)?.length ?? 0) !== 0
+    ) {
+      throw new BadRequestError(notStoppedMessage(name));
+    }
+    return config;
+  }
+
+  async alterConnectorOffsets(name: string, offsets: readonly ConnectorOffset[]): Promise<Message> {
+    const config = await this.checkCanModifyOffsets(name);
+    if (offsets.length === 0) throw new BadRequestError(NO_OFFSETS_MESSAGE);
+    if (this.connectorType(name, config) === "source") {
+      await this.o.offsets.put(name, parseSourceOffsets(offsets));
+      return modifiedOffsetsMessage(false);
+    }
+    const parsed = parseSinkOffsets(offsets);
+    return this.withAdmin((admin) => alterSinkConnectorOffsets(admin, name, parsed));
+  }
+
+  async resetConnectorOffsets(name: string): Promise<Message> {
+    const config = await this.checkCanModifyOffsets(name);
+    if (this.connectorType(name, config) === "source") {
+      await this.o.offsets.readToEnd();
+      const entries = this.o.offsets.list(name).map((e) => ({ partition: e.partition, offset: null }));
+      if (entries.length > 0) await this.o.offsets.put(name, entries);
+      return modifiedOffsetsMessage(true);
+    }
+    return this.withAdmin((admin) => resetSinkConnectorOffsets(admin, name));
+  }
+
+  // ---------------------------------------------------------------- topics, plugins, loggers
+
+  /** Active topic tracking is not kept in distributed mode yet: the topics the config names. */
+  async connectorActiveTopics(name: string): Promise<ActiveTopicsInfo> {
+    const config = this.o.configs.connectorConfig(name);
+    const topics = new Set<string>();
+    if (config?.topic) topics.add(config.topic.trim());
+    for (const t of (config?.topics ?? "").split(",")) if (t.trim()) topics.add(t.trim());
+    return { connector: name, topics: [...topics].sort() };
+  }
+
+  async resetConnectorActiveTopics(): Promise<void> {}
+
+  connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
+    return this.o.plugins.list(connectorsOnly);
+  }
+
+  connectorPluginConfig(plugin: string): ConfigKeyInfo[] {
+    return pluginConfigKeyInfos(this.o.plugins, plugin);
+  }
+
+  async validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
+    return (await buildConfigInfos(config, { plugins: this.o.plugins, providers: this.providers })).infos;
+  }
+
+  loggerLevel(name: string): LoggerLevel | null {
+    return this.loggers.level(name);
+  }
+
+  allLoggerLevels(): Record<string, LoggerLevel> {
+    return this.loggers.allLevels();
+  }
+
+  setWorkerLoggerLevel(namespace: string, level: string): string[] {
+    const affected = this.loggers.setLevel(namespace, level);
+    this.o.logger.info({ namespace, level, affected }, "logger level changed");
+    return affected;
+  }
+
+  /** Cluster scope reaches only this worker until logger records go through the config topic. */
+  async setClusterLoggerLevel(namespace: string, level: string): Promise<void> {
+    this.setWorkerLoggerLevel(namespace, level);
+  }
+
+  // ---------------------------------------------------------------- reconciliation (what runs here)
+
+  private requestReconcile(): void {
+    if (this.stopped) return;
+    if (this.reconciling) {
+      this.again = true;
+      return;
+    }
+    this.reconciling = this.reconcileLoop().finally(() => {
+      this.reconciling = null;
+    });
+  }
+
+  private async reconcileNow(): Promise<void> {
+    this.requestReconcile();
+    await this.reconciling;
+  }
+
+  private async reconcileLoop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.reconcile();
+      } catch (e) {
+        this.o.logger.error({ err: e }, "reconciliation failed; retrying");
+        this.again = true;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** The units that should run here now, with the config each should run with. */
+  private desired(): Map<
+    UnitKey,
+    { kind: "connector" | "task"; name: string; task: number; fingerprint: string }
+  > {
+    const out = new Map<
+      UnitKey,
+      { kind: "connector" | "task"; name: string; task: number; fingerprint: string }
+    >();
+    for (const name of this.o.configs.connectors()) {
+      const config = this.o.configs.connectorConfig(name);
+      if (!config) continue;
+      const target = this.o.configs.targetState(name);
+      const cu = connectorUnit(name);
+      if (this.o.scheduler.owns(cu)) {
+        out.set(cu, { kind: "connector", name, task: -1, fingerprint: JSON.stringify([target, config]) });
+      }
+      if (target !== "STARTED") continue;
+      for (const [task, tc] of (this.o.configs.taskConfigs(name) ?? []).entries()) {
+        const tu = taskUnit(name, task);
+        if (this.o.scheduler.owns(tu))
+          out.set(tu, { kind: "task", name, task, fingerprint: JSON.stringify([tc, config]) });
+      }
+    }
+    return out;
+  }
+
+  private async reconcile(): Promise<void> {
+    const want = this.desired();
+    // stop what should not run here any more, or runs with an outdated config
+    for (const [unit, r] of [...this.running.entries()]) {
+      const w = want.get(unit);
+      if (w && w.fingerprint === r.fingerprint && !this.restartWanted.has(unit)) continue;
+      await this.stopUnit(unit, w === undefined);
+    }
+    for (const [unit, w] of want) {
+      if (this.running.has(unit)) continue;
+      this.restartWanted.delete(unit);
+      if (w.kind === "connector") await this.startConnectorUnit(w.name, w.fingerprint);
+      else await this.startTaskUnit(w.name, w.task, w.fingerprint);
+    }
+    // paused connectors: their task statuses say PAUSED, written by the task unit's owner
+    for (const name of this.o.configs.connectors()) {
+      if (this.o.configs.targetState(name) !== "PAUSED") continue;
+      for (const task of (this.o.configs.taskConfigs(name) ?? []).keys()) {
+        if (!this.o.scheduler.owns(taskUnit(name, task))) continue;
+        if (this.o.statuses.task(name, task)?.state !== "PAUSED") await this.putTask(name, task, "PAUSED");
+      }
+    }
+  }
+
+  private status(state: UnitState, trace: string | null = null): UnitStatus {
+    return { state, trace, workerId: this.o.workerId, generation: 0 };
+  }
+
+  private putTask(name: string, task: number, state: UnitState, trace: string | null = null): Promise<void> {
+    return this.o.statuses.putTask(name, task, this.status(state, trace));
+  }
+
+  private putConnector(name: string, state: UnitState, trace: string | null = null): Promise<void> {
+    return this.o.statuses.putConnector(name, this.status(state, trace));
+  }
+
+  private resolved(config: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+    return this.providers.resolve(config);
+  }
+
+  private async startConnectorUnit(name: string, fingerprint: string): Promise<void> {
+    const config = this.o.configs.connectorConfig(name);
+    if (!config) return;
+    this.running.set(connectorUnit(name), { fingerprint });
+    const target = this.o.configs.targetState(name);
+    if (target === "STOPPED") {
+      await this.putConnector(name, "STOPPED");
+      return;
+    }
+    const context: ConnectorContext = {
+      requestTaskReconfiguration: () => {
+        void this.generateTaskConfigs(name).catch((e) =>
+          this.o.logger.error({ err: e, connector: name }, "task reconfiguration failed"),
+        );
+      },
+      raiseError: (e) => {
+        void this.putConnector(name, "FAILED", describeError(e));
+      },
+    };
+    try {
+      await this.o.worker.startConnector(name, await this.resolved(config), context);
+      await this.putConnector(name, target === "PAUSED" ? "PAUSED" : "RUNNING");
+      await this.generateTaskConfigs(name);
+    } catch (e) {
+      this.o.logger.error({ err: e, connector: name }, "connector failed to start");
+      await this.putConnector(name, "FAILED", describeError(e));
+    }
+  }
+
+  /** The connector unit's owner writes the task configs when they differ from the stored ones. */
+  private async generateTaskConfigs(name: string): Promise<void> {
+    const config = this.o.configs.connectorConfig(name);
+    if (!config || !this.o.worker.isConnectorRunning(name)) return;
+    let generated: TaskConfig[];
+    try {
+      // secrets stay out of the config topic: generated configs get the raw ${...} text back
+      generated = reverseTransform(
+        config,
+        await this.o.worker.connectorTaskConfigs(name, await this.resolved(config)),
+      );
+    } catch (e) {
+      await this.putConnector(name, "FAILED", describeError(e));
+      return;
+    }
+    const stored = this.o.configs.taskConfigs(name);
+    if (stored && JSON.stringify(stored) === JSON.stringify(generated)) return;
+    await this.o.configs.putTaskConfigs(name, generated);
+  }
+
+  private taskListener(name: string, task: number): StatusListener {
+    const put = (state: UnitState, trace: string | null = null) => {
+      this.putTask(name, task, state, trace).catch((e) =>
+        this.o.logger.error({ err: e }, "status write failed"),
+      );
+    };
+    return {
+      onRunning: () => put("RUNNING"),
+      onPaused: () => put("PAUSED"),
+      onFailure: (e) => put("FAILED", describeError(e)),
+      onShutdown: () => {
+        // a task stopped because it moved or its connector went away says nothing; the next owner reports
+      },
+    };
+  }
+
+  private async startTaskUnit(name: string, task: number, fingerprint: string): Promise<void> {
+    const config = this.o.configs.connectorConfig(name);
+    const tc = this.o.configs.taskConfigs(name)?.[task];
+    if (!config || !tc) return;
+    this.running.set(taskUnit(name, task), { fingerprint });
+    try {
+      this.o.worker.startTask(
+        { connector: name, task },
+        await this.resolved(tc),
+        await this.resolved(config),
+        this.taskListener(name, task),
+      );
+    } catch (e) {
+      await this.putTask(name, task, "FAILED", describeError(e));
+    }
+  }
+
+  private async stopUnit(unit: UnitKey, gone: boolean): Promise<void> {
+    this.running.delete(unit);
+    const [kind, ...rest] = unit.split(":");
+    if (kind === "connector") {
+      await this.o.worker.stopConnector(rest.join(":"));
+      return;
+    }
+    const task = Number(rest.pop());
+    const name = rest.join(":");
+    await this.o.worker.stopTask({ connector: name, task });
+    void gone;
+  }
+
+  /** Graceful stop: every unit stops (tasks flush offsets); others take them over. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.isReady = false;
+    for (const u of this.unsubscribe) u();
+    await this.reconciling;
+    for (const unit of [...this.running.keys()]) await this.stopUnit(unit, true);
+  }
+}
+
+function stateInfo(s: UnitStatus): UnitStateInfo {
+  return { state: s.state, worker_id: s.workerId, ...(s.trace ? { trace: s.trace } : {}) };
+}
+
+export { ConnectError };
