@@ -67,7 +67,11 @@ export function createRestApp(o: RestOptions): OpenAPIHono {
     "*",
     bodyLimit({
       maxSize: o.maxBodyBytes ?? 1024 * 1024,
-      onError: (c) => errorBody(c, 413, "Request body too large"),
+      onError: (c) => {
+        // the rest of the body is not read: the connection cannot carry another request
+        c.header("Connection", "close");
+        return errorBody(c, 413, "Request body too large");
+      },
     }),
   );
 
