@@ -7,6 +7,7 @@ import { clusterKeys } from "../cluster/keys.js";
 import { Membership } from "../cluster/membership.js";
 import { createRedis } from "../cluster/redis.js";
 import { RendezvousScheduler } from "../cluster/scheduler.js";
+import { UnitLeases } from "../cluster/unit-leases.js";
 import { loadWorkerProperties } from "../config/worker-file.js";
 import { DistributedHerder } from "../herder/distributed-herder.js";
 import {
@@ -30,6 +31,8 @@ import { UsageError } from "./usage-error.js";
 
 /** How long a worker's heartbeat keeps it a member: the bound on moving a dead worker's units. */
 const MEMBERSHIP_TTL_MS = 3000;
+/** A unit's lease: how long a dead worker's units wait before another worker may start them. */
+const LEASE_TTL_MS = 3000;
 
 export interface DistributedHandle {
   readonly port: number;
@@ -116,6 +119,16 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
   });
   await membership.start();
 
+  // set below: the herder stops a unit whose lease was lost
+  let onLeaseLost: (unit: string) => void = () => {};
+  const leases = new UnitLeases({
+    redis,
+    keyOf: keys.lease,
+    owner: id,
+    ttlMs: LEASE_TTL_MS,
+    logger,
+    onLost: (unit) => onLeaseLost(unit),
+  });
   const worker = new Worker({
     config,
     workerId: id,
@@ -132,6 +145,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     configs,
     statuses,
     scheduler: new RendezvousScheduler(id, membership),
+    leases,
     redis,
     createLockKey: keys.createLock,
     logger,
@@ -139,6 +153,8 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     offsets,
     kafka,
   });
+  onLeaseLost = (unit) => herder.onLeaseLost(unit);
+  leases.start();
   const app = createRestApp({ herder, logger, commit: buildCommit() });
   const server = await startRestServer(app, config.listeners);
   await herder.start();
@@ -153,6 +169,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
         // leave first, so the others take over while this worker drains
         await membership.stop();
         await herder.stop();
+        await leases.stop();
         await Promise.allSettled([configs.stop(), statuses.stop(), offsets.stop()]);
         redis.disconnect();
         await server.close();

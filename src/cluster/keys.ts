@@ -7,6 +7,8 @@ export function clusterKeys(groupId: string) {
   return {
     /** sorted set: worker id → expiry time (epoch ms) of its last heartbeat */
     members: `${p}:members`,
+    /** lease of a unit (connector:<name> or task:<name>:<n>): the worker id that may run it */
+    lease: (unit: string) => `${p}:lease:${unit}`,
     /** short lock that makes "create only if absent" atomic across workers */
     createLock: (connector: string) => `${p}:create-lock:${connector}`,
   } as const;

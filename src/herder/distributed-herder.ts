@@ -13,6 +13,7 @@ import type { Admin, Kafka } from "kafkajs";
 import type { ConnectorContext, TaskConfig } from "../api/connector.js";
 import { withNameLock } from "../cluster/name-lock.js";
 import type { Scheduler } from "../cluster/scheduler.js";
+import type { UnitLeases } from "../cluster/unit-leases.js";
 import {
   AlreadyExistsError,
   BadRequestError,
@@ -75,6 +76,8 @@ export interface DistributedHerderOptions {
   readonly configs: ConfigStore;
   readonly statuses: StatusStore;
   readonly scheduler: Scheduler;
+  /** a unit starts only under its lease */
+  readonly leases: UnitLeases;
   readonly redis: Redis;
   readonly createLockKey: (connector: string) => string;
   readonly logger: Logger;
@@ -103,6 +106,9 @@ export class DistributedHerder implements Herder {
   private reconciling: Promise<void> | null = null;
   private again = false;
   private readonly unsubscribe: (() => void)[] = [];
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** units whose lease was lost: stopped by the next reconciliation */
+  private readonly lost = new Set<UnitKey>();
   private stopped = false;
 
   private readonly providers: ConfigProviders;
@@ -492,14 +498,28 @@ export class DistributedHerder implements Herder {
     // stop what should not run here any more, or runs with an outdated config
     for (const [unit, r] of [...this.running.entries()]) {
       const w = want.get(unit);
-      if (w && w.fingerprint === r.fingerprint && !this.restartWanted.has(unit)) continue;
-      await this.stopUnit(unit, w === undefined);
+      if (w && w.fingerprint === r.fingerprint && !this.restartWanted.has(unit) && !this.lost.has(unit))
+        continue;
+      this.lost.delete(unit);
+      await this.stopUnit(unit);
     }
+    let waiting = 0;
     for (const [unit, w] of want) {
       if (this.running.has(unit)) continue;
+      // the previous owner may still run it: wait until it released the lease (or the lease expired)
+      if (!(await this.o.leases.acquire(unit))) {
+        waiting++;
+        continue;
+      }
       this.restartWanted.delete(unit);
       if (w.kind === "connector") await this.startConnectorUnit(w.name, w.fingerprint);
       else await this.startTaskUnit(w.name, w.task, w.fingerprint);
+    }
+    if (waiting > 0 && !this.retryTimer) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.requestReconcile();
+      }, 100);
     }
     // paused connectors: their task statuses say PAUSED, written by the task unit's owner
     for (const name of this.o.configs.connectors()) {
@@ -609,17 +629,23 @@ export class DistributedHerder implements Herder {
     }
   }
 
-  private async stopUnit(unit: UnitKey, gone: boolean): Promise<void> {
+  /** Stops the unit (a task flushes its offsets), then releases its lease so the next owner can start it. */
+  private async stopUnit(unit: UnitKey): Promise<void> {
     this.running.delete(unit);
     const [kind, ...rest] = unit.split(":");
     if (kind === "connector") {
       await this.o.worker.stopConnector(rest.join(":"));
-      return;
+    } else {
+      const task = Number(rest.pop());
+      await this.o.worker.stopTask({ connector: rest.join(":"), task });
     }
-    const task = Number(rest.pop());
-    const name = rest.join(":");
-    await this.o.worker.stopTask({ connector: name, task });
-    void gone;
+    await this.o.leases.release(unit);
+  }
+
+  /** The lease of a running unit was lost (Redis unreachable, or it expired): stop it at once. */
+  onLeaseLost(unit: UnitKey): void {
+    this.lost.add(unit);
+    this.requestReconcile();
   }
 
   /** Graceful stop: every unit stops (tasks flush offsets); others take them over. */
@@ -628,7 +654,8 @@ export class DistributedHerder implements Herder {
     this.isReady = false;
     for (const u of this.unsubscribe) u();
     await this.reconciling;
-    for (const unit of [...this.running.keys()]) await this.stopUnit(unit, true);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const unit of [...this.running.keys()]) await this.stopUnit(unit);
   }
 }
 

@@ -1,0 +1,90 @@
+/**
+ * A Redis lease per unit: a worker starts a unit only once it holds the unit's lease, renews every lease it
+ * holds at TTL/3, and stops a unit whose lease it could not renew. A unit moving between workers (a worker
+ * joined or left) therefore never runs on both: the new owner waits until the old one released the lease,
+ * or until it expired if the old owner died. Acquire, extend and release are Lua scripts (compare and set).
+ */
+import type { Redis } from "ioredis";
+import type { Logger } from "../log/logger.js";
+
+const ACQUIRE = `
+if redis.call("set", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then return 1 end
+if redis.call("get", KEYS[1]) == ARGV[1] then redis.call("pexpire", KEYS[1], ARGV[2]) return 1 end
+return 0`;
+const EXTEND = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) end return 0`;
+const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
+
+export interface UnitLeasesOptions {
+  readonly redis: Redis;
+  readonly keyOf: (unit: string) => string;
+  readonly owner: string;
+  readonly ttlMs: number;
+  readonly logger: Logger;
+  /** the lease of a running unit could not be renewed: stop the unit */
+  readonly onLost: (unit: string) => void;
+}
+
+export class UnitLeases {
+  private readonly held = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private renewing: Promise<void> | null = null;
+
+  constructor(private readonly o: UnitLeasesOptions) {}
+
+  holds(unit: string): boolean {
+    return this.held.has(unit);
+  }
+
+  async acquire(unit: string): Promise<boolean> {
+    const ok = (await this.o.redis.eval(ACQUIRE, 1, this.o.keyOf(unit), this.o.owner, this.o.ttlMs)) === 1;
+    if (ok) this.held.add(unit);
+    return ok;
+  }
+
+  async release(unit: string): Promise<void> {
+    this.held.delete(unit);
+    await this.o.redis.eval(RELEASE, 1, this.o.keyOf(unit), this.o.owner).catch((e: unknown) => {
+      // the lease expires by itself; the next owner waits at most the TTL
+      this.o.logger.warn({ err: e, unit }, "lease release failed");
+    });
+  }
+
+  start(): void {
+    this.timer = setInterval(
+      () => {
+        this.renewing ??= this.renew().finally(() => {
+          this.renewing = null;
+        });
+      },
+      Math.max(50, Math.floor(this.o.ttlMs / 3)),
+    );
+  }
+
+  /** Extends every held lease; a lease not extended (taken, expired, or Redis unreachable) is lost at once. */
+  private async renew(): Promise<void> {
+    const units = [...this.held];
+    if (units.length === 0) return;
+    let results: [Error | null, unknown][] | null = null;
+    try {
+      const pipe = this.o.redis.pipeline();
+      for (const u of units) pipe.eval(EXTEND, 1, this.o.keyOf(u), this.o.owner, this.o.ttlMs);
+      results = await pipe.exec();
+    } catch (e) {
+      this.o.logger.warn({ err: e }, "lease renewal failed");
+    }
+    for (const [i, u] of units.entries()) {
+      const r = results?.[i];
+      if (r && !r[0] && r[1] === 1) continue;
+      // stopping now, a renewal period after the last success, keeps us well inside the TTL
+      this.held.delete(u);
+      this.o.logger.warn({ unit: u }, "lease not renewed; stopping the unit");
+      this.o.onLost(u);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.renewing;
+  }
+}
