@@ -22,7 +22,7 @@
 import { randomUUID } from "node:crypto";
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from "kafkajs";
 import { ConnectError } from "../../errors.js";
-import { createProducer } from "../../kafka/client.js";
+import { createProducer, isRetriable } from "../../kafka/client.js";
 import type { Logger } from "../../log/logger.js";
 
 export class KafkaLogError extends ConnectError {
@@ -362,15 +362,9 @@ export class KafkaLog {
     if (!this.endsInFlight) {
       const admin = this.admin;
       if (!admin) return Promise.reject(new KafkaLogError("not connected"));
-      this.endsInFlight = admin
-        .fetchTopicOffsets(this.topic)
-        .then(
-          (rows) =>
-            new Map(rows.map((r) => [r.partition, { low: Number(r.low), high: Number(r.high) }] as const)),
-        )
-        .finally(() => {
-          this.endsInFlight = undefined;
-        });
+      this.endsInFlight = this.fetchEndOffsets(admin).finally(() => {
+        this.endsInFlight = undefined;
+      });
       return this.endsInFlight;
     }
     this.endsNext ??= this.endsInFlight
@@ -380,6 +374,24 @@ export class KafkaLog {
         return this.endOffsets();
       });
     return this.endsNext;
+  }
+
+  /**
+   * kafkajs's fetchTopicOffsets gives up at once on NOT_LEADER_FOR_PARTITION, which a broker answers while a
+   * leader moves and, for a moment, for a topic just created; such errors are retried here until the timeout.
+   */
+  private async fetchEndOffsets(admin: Admin): Promise<EndOffsets> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+      try {
+        const rows = await admin.fetchTopicOffsets(this.topic);
+        return new Map(rows.map((r) => [r.partition, { low: Number(r.low), high: Number(r.high) }] as const));
+      } catch (e) {
+        if (!isRetriable(e) || Date.now() + delay > deadline) throw e;
+        this.log.debug({ err: e }, "retrying the end offsets");
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 
   /**

@@ -122,7 +122,9 @@ export async function ensureStateTopic(
             configEntries,
           },
         ],
-        waitForLeaders: true,
+        // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which KRaft brokers answer until the
+        // new topic's metadata reached them; partitionCount() below waits for it instead
+        waitForLeaders: false,
       });
     } catch (e) {
       throw new StateTopicError(
@@ -182,12 +184,31 @@ export async function ensureStateTopicWith(
   }
 }
 
-async function partitionCount(admin: Admin, topic: string): Promise<number> {
-  try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-    return topics.find((t) => t.name === topic)?.partitions.length ?? 0;
-  } catch (e) {
-    throw new StateTopicError(`Cannot describe topic ${topic}: ${message(e)}`, { cause: e });
+/** Errors a topic that was just created answers with until every broker knows it and its leaders. */
+const NOT_YET = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE"]);
+
+/** The topic's partition count, once every partition has a leader (waits up to `timeoutMs`). */
+async function partitionCount(admin: Admin, topic: string, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let last: unknown;
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = topics.find((t) => t.name === topic)?.partitions ?? [];
+      if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return partitions.length;
+      last = new Error(`topic ${topic} has no leader for some partitions yet`);
+    } catch (e) {
+      if (!NOT_YET.has((e as { type?: string }).type ?? "")) {
+        throw new StateTopicError(`Cannot describe topic ${topic}: ${message(e)}`, { cause: e });
+      }
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new StateTopicError(`Topic ${topic} is not ready after ${timeoutMs} ms: ${message(last)}`, {
+        cause: last,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -32,8 +32,8 @@ export async function createTopic(
   partitions: number,
   configs: Record<string, string> = { "cleanup.policy": "compact" },
 ): Promise<void> {
-  await withAdmin((admin) =>
-    admin.createTopics({
+  await withAdmin(async (admin) => {
+    await admin.createTopics({
       topics: [
         {
           topic,
@@ -42,9 +42,25 @@ export async function createTopic(
           configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
         },
       ],
-      waitForLeaders: true,
-    }),
-  );
+      // kafkajs's wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which KRaft answers for a moment
+      waitForLeaders: false,
+    });
+    await waitUntilServed(admin, topic);
+  });
+}
+
+/** Until every partition of a new topic answers ListOffsets (its leader has loaded it). */
+async function waitUntilServed(admin: Admin, topic: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await admin.fetchTopicOffsets(topic);
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
 
 /** Deletes the topics a test made (never anything shared); a missing topic is fine. */
