@@ -398,7 +398,7 @@ export class StandaloneHerder implements Herder {
         return modifiedOffsetsMessage(false);
       }
       const parsed = parseSinkOffsets(offsets);
-      return this.withAdmin((admin) => alterSinkConnectorOffsets(admin, name, parsed));
+      return this.withAdmin((admin) => alterSinkConnectorOffsets(admin, name, parsed, this.o.kafka));
     });
   }
 

@@ -108,7 +108,11 @@ export class LoggerLevels {
     if (child.level !== level) child.level = level;
   }
 
+  private tracked = 0;
+
   private track(logger: Logger, name: string): void {
+    // loggers of stopped tasks are collected; drop their references now and then
+    if (++this.tracked % 256 === 0) this.liveNames();
     this.names.set(logger, name);
     let set = this.live.get(name);
     if (!set) this.live.set(name, (set = new Set()));
