@@ -116,6 +116,7 @@ export class KafkaLog {
   /** set and cleared synchronously with the queue check, so that no write is left behind in the queue */
   private pumping = false;
   private drained: Promise<void> = Promise.resolve();
+  private stopped: Promise<void> | undefined;
   private endsInFlight: Promise<EndOffsets> | undefined;
   private endsNext: Promise<EndOffsets> | undefined;
 
@@ -238,12 +239,15 @@ export class KafkaLog {
     });
   }
 
-  /** Waits for writes in flight, leaves the group and disconnects. */
-  async stop(): Promise<void> {
-    if (this.state === "stopped" || this.state === "stopping" || this.state === "new") {
-      this.state = "stopped";
-      return;
-    }
+  /** Waits for writes in flight, leaves the group and disconnects. Later calls share the first one's work. */
+  stop(): Promise<void> {
+    if (this.state === "new") this.state = "stopped";
+    if (this.state === "stopped") return this.stopped ?? Promise.resolve();
+    this.stopped ??= this.doStop();
+    return this.stopped;
+  }
+
+  private async doStop(): Promise<void> {
     this.state = "stopping";
     await this.drained;
     const stopped = new KafkaLogError(`The log of topic ${this.topic} was stopped`);

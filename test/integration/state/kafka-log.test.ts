@@ -228,6 +228,15 @@ describe("KafkaLog", () => {
     await log.readToEnd();
   });
 
+  it("surfaces a topic deleted under it in read to end and send, with the topic in the message", async () => {
+    const name = await topic(1);
+    const log = open(name, () => {}, 5_000);
+    await log.start();
+    await deleteTopics(name);
+    await expect(log.readToEnd()).rejects.toThrow(new RegExp(`Cannot read the end offsets of topic ${name}`));
+    await expect(log.send("k", "v")).rejects.toThrow(new RegExp(`Writing to topic ${name} failed`));
+  });
+
   it("refuses to start on a missing topic, naming it", async () => {
     const name = uniqueName("ferry-log-missing");
     const log = open(name, () => {}, 5_000);
