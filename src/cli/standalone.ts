@@ -6,6 +6,7 @@
 import { hostname } from "node:os";
 import { type ConnectorFile, loadConnectorFile } from "../config/connector-file.js";
 import { loadWorkerProperties } from "../config/worker-file.js";
+import { buildConfigInfos } from "../herder/config-infos.js";
 import { ConfigProviderError, ConfigProviders } from "../herder/config-providers.js";
 import { validateConnectorConfig } from "../herder/connector-validation.js";
 import { StandaloneHerder } from "../herder/standalone-herder.js";
@@ -40,7 +41,25 @@ export class StartupError extends Error {
   }
 }
 
-async function checkConnectorFiles(paths: string[], plugins: PluginRegistry): Promise<ConnectorFile[]> {
+/**
+ * Problems of a connector config, as the REST API would report them (variables resolved, their values never
+ * shown); a missing or unknown connector class is reported on connector.class.
+ */
+async function connectorProblems(
+  config: Record<string, string>,
+  plugins: PluginRegistry,
+  providers: ConfigProviders,
+): Promise<Record<string, string[]>> {
+  const base = await validateConnectorConfig(config, plugins);
+  if (!base.plugin) return base.errors;
+  return (await buildConfigInfos(config, { plugins, providers })).errors;
+}
+
+async function checkConnectorFiles(
+  paths: string[],
+  plugins: PluginRegistry,
+  providers: ConfigProviders,
+): Promise<ConnectorFile[]> {
   const out: ConnectorFile[] = [];
   const seen = new Map<string, string>();
   for (const path of paths) {
@@ -50,8 +69,8 @@ async function checkConnectorFiles(paths: string[], plugins: PluginRegistry): Pr
     } catch (e) {
       throw new StartupError((e as Error).message, 3, { cause: e });
     }
-    const r = await validateConnectorConfig(file.config, plugins);
-    const problems = Object.entries(r.errors).flatMap(([k, msgs]) => msgs.map((m) => `  ${k}: ${m}`));
+    const errors = await connectorProblems(file.config, plugins, providers);
+    const problems = Object.entries(errors).flatMap(([k, msgs]) => msgs.map((m) => `  ${k}: ${m}`));
     if (problems.length > 0) {
       throw new StartupError(
         `connector config file ${path} (connector "${file.name}") is invalid:\n${problems.join("\n")}`,
@@ -102,7 +121,7 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
     throw e;
   }
   const plugins = builtinPlugins();
-  const files = await checkConnectorFiles(connectorPaths, plugins);
+  const files = await checkConnectorFiles(connectorPaths, plugins, providers);
 
   const offsets = new FileOffsetStore(config.offsetStorageFile);
   try {

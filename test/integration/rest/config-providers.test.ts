@@ -7,8 +7,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KAFKA_BOOTSTRAP } from "../../support/env.js";
+import { KAFKA_BOOTSTRAP, uniqueName } from "../../support/env.js";
 import { tempDir } from "../../support/files.js";
+import { createTopic } from "../../support/kafka.js";
 import { freePort } from "../../support/ports.js";
 import { startFerry, waitFor } from "../../support/worker-process.js";
 import { allRunning, type RestWorker, startRestWorker } from "./support.js";
@@ -19,6 +20,7 @@ let input: string;
 let output: string;
 let src: string;
 let sink: string;
+let cliTopic: string;
 
 beforeAll(async () => {
   // the worker's dir is only known once it started, so the files live in a dir of their own
@@ -27,13 +29,25 @@ beforeAll(async () => {
   input = join(files.path, "in.txt");
   output = join(files.path, "out.txt");
   await writeFile(input, "alpha\nbeta\n");
+  cliTopic = uniqueName("rest-providers-cli");
+  await createTopic(cliTopic);
   w = await startRestWorker("rest-providers", {
     workerLines: [
       "config.providers=env,file",
       "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider",
       "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
     ],
-    env: { CONN_INPUT_FILE: input },
+    env: { CONN_INPUT_FILE: input, CONN_TOPIC: cliTopic, CONN_TASKS: "2" },
+    // a connector file given on the command line: validated and started with its variables resolved
+    connectorFiles: {
+      "cli.properties": [
+        "name=from-cli",
+        "connector.class=FileStreamSink",
+        "topics=${env:CONN_TOPIC}",
+        "tasks.max=${env:CONN_TASKS}",
+        "file=/dev/null",
+      ].join("\n"),
+    },
   });
   await writeFile(secrets, `topic=${w.topic}\noutput=${output}\n`);
   src = w.name("src");
@@ -104,6 +118,21 @@ describe("config providers", () => {
     expect(validated.configs.find((c) => c.value.name === "file")?.value.value).toBe(
       `\${file:${secrets}:output}`,
     );
+  });
+
+  it("a connector file's variables are resolved at start-up, and shown raw", async () => {
+    const s = await w.waitStatus(
+      "from-cli",
+      (b) => b.tasks.length === 2 && allRunning(b),
+      "two tasks running",
+    );
+    expect(s.tasks.map((t) => t.id)).toEqual([0, 1]);
+    expect((await w.get("/connectors/from-cli/config")).body).toMatchObject({
+      topics: "${env:CONN_TOPIC}",
+      "tasks.max": "${env:CONN_TASKS}",
+    });
+    const tasks = (await w.get("/connectors/from-cli/tasks")).body as { config: Record<string, string> }[];
+    expect(tasks.map((t) => t.config.topics)).toEqual(["${env:CONN_TOPIC}", "${env:CONN_TOPIC}"]);
   });
 
   it("a variable that cannot be resolved is a 400 naming the key", async () => {

@@ -62,7 +62,13 @@ describe("connector plugins", () => {
       type: string;
       version?: string;
     }[];
-    expect(only.map((p) => p.type).sort()).toEqual(["sink", "source"]);
+    expect(new Set(only.map((p) => p.type))).toEqual(new Set(["sink", "source"]));
+    expect(only.map((p) => p.class)).toEqual(
+      expect.arrayContaining([
+        "org.apache.kafka.connect.file.FileStreamSinkConnector",
+        "org.apache.kafka.connect.file.FileStreamSourceConnector",
+      ]),
+    );
     for (const p of only) expect(Object.keys(p).sort()).toEqual(["class", "type", "version"]);
     const all = (await w.get("/connector-plugins?connectorsOnly=false")).body as {
       class: string;
@@ -365,6 +371,33 @@ describe("connectors", () => {
       status: 404,
       body: errorBody(404, "Unknown connector: nope"),
     });
+  });
+
+  it("restart with onlyFailed restarts only what FAILED: the plan shows it RESTARTING, traces kept", async () => {
+    const failing = w.name("failing");
+    const r = await w.call("POST", "/connectors", {
+      name: failing,
+      config: {
+        "connector.class": "FileStreamSink",
+        topics: w.topic,
+        file: join(w.dir, "no", "such", "dir", "out.txt"),
+      },
+    });
+    expect(r.status).toBe(201);
+    const failed = await w.waitStatus(failing, (s) => s.tasks[0]?.state === "FAILED", "task failed");
+    expect(failed.connector.state).toBe("RUNNING");
+    expect(failed.tasks[0]?.trace).toEqual(expect.any(String));
+    const plan = await w.call("POST", `/connectors/${failing}/restart?includeTasks=true&onlyFailed=true`);
+    expect(plan.status).toBe(202);
+    expect(plan.body).toEqual({
+      name: failing,
+      connector: { state: "RUNNING", worker_id: `127.0.0.1:${w.port}` },
+      tasks: [{ id: 0, state: "RESTARTING", worker_id: `127.0.0.1:${w.port}`, trace: expect.any(String) }],
+      type: "sink",
+    });
+    // it fails again, as its file still cannot be opened
+    await w.waitStatus(failing, (s) => s.tasks[0]?.state === "FAILED", "task failed again");
+    expect((await w.call("DELETE", `/connectors/${failing}`)).status).toBe(204);
   });
 
   it("POST /connectors/{c}/tasks/{t}/restart: 204; 404 for an unknown task or connector", async () => {
