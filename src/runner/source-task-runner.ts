@@ -135,6 +135,8 @@ export class SourceTaskRunner {
     };
     let failed = false;
     try {
+      // offsets may have been written by the worker that ran this task before: read them to the end first
+      await this.o.offsets.readToEnd();
       await task.start(this.o.config, ctx);
       status.onRunning();
       this.log.info("source task started");
