@@ -450,3 +450,25 @@ describe("pluginConfigKeyInfos", () => {
     );
   });
 });
+
+describe("plugin list", () => {
+  it('PluginInfo leaves out a version of "undefined"', () => {
+    const reg = builtinPlugins().add({
+      type: "source",
+      className: "com.example.UnversionedSourceConnector",
+      version: "undefined",
+      createConnector: () => {
+        throw new Error("not used");
+      },
+      createTask: () => {
+        throw new Error("not used");
+      },
+    });
+    const listed = reg.list(true);
+    expect(listed.find((p) => p.class === "com.example.UnversionedSourceConnector")).toEqual({
+      class: "com.example.UnversionedSourceConnector",
+      type: "source",
+    });
+    expect(listed.find((p) => p.class.endsWith("FileStreamSourceConnector"))).toHaveProperty("version");
+  });
+});
