@@ -1,4 +1,5 @@
 /** The plugins that ship with Ferry. */
+import { datagenSourcePlugin } from "../connectors/datagen/index.js";
 import { fileStreamSinkPlugin, fileStreamSourcePlugin } from "../connectors/file/index.js";
 import { converterPlugins } from "../converters/index.js";
 import { predicatePlugins, transformationPlugins } from "../transforms/index.js";
@@ -6,7 +7,7 @@ import { PluginRegistry } from "./registry.js";
 
 export function builtinPlugins(): PluginRegistry {
   return new PluginRegistry()
-    .addAll([fileStreamSourcePlugin, fileStreamSinkPlugin])
+    .addAll([fileStreamSourcePlugin, fileStreamSinkPlugin, datagenSourcePlugin])
     .addAll(converterPlugins)
     .addAll(transformationPlugins)
     .addAll(predicatePlugins);

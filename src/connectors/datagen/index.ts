@@ -1,0 +1,2 @@
+export { datagenSourcePlugin } from "./datagen-source.js";
+export { TEMPLATES } from "./templates.js";
