@@ -18,6 +18,7 @@ import {
 import { createKafka } from "../kafka/client.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { builtinPlugins } from "../plugins/builtin.js";
+import { loadPlugins } from "../plugins/loader.js";
 import { createRestApp } from "../rest/app.js";
 import { startRestServer } from "../rest/server.js";
 import { Worker } from "../runner/worker.js";
@@ -51,6 +52,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
   const id = workerId(config, hostname());
   const logger = log ?? createLogger(id).child({ group: config.groupId });
   const plugins = builtinPlugins();
+  await loadPlugins(config.pluginPath, plugins, logger);
   const kafka = createKafka({
     brokers: config.bootstrapServers,
     clientId: config.clientId || `ferry-${id}`,

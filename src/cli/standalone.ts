@@ -19,6 +19,7 @@ import { createKafka } from "../kafka/client.js";
 import { LoggerLevels } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { builtinPlugins } from "../plugins/builtin.js";
+import { loadPlugins } from "../plugins/loader.js";
 import type { PluginRegistry } from "../plugins/registry.js";
 import { createRestApp } from "../rest/app.js";
 import { startRestServer } from "../rest/server.js";
@@ -121,6 +122,7 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
     throw e;
   }
   const plugins = builtinPlugins();
+  await loadPlugins(config.pluginPath, plugins, logger);
   const files = await checkConnectorFiles(connectorPaths, plugins, providers);
 
   const offsets = new FileOffsetStore(config.offsetStorageFile);
