@@ -52,7 +52,7 @@ export const taskKey = (id: TaskId) => `${id.connector}-${id.task}`;
 export function consumerSettings(
   worker: Readonly<Record<string, string>>,
   connector: Readonly<Record<string, string>>,
-): { sessionTimeout: number; heartbeatInterval: number; maxBytesPerPartition: number } {
+): { sessionTimeout: number; heartbeatInterval: number; maxBytesPerPartition: number; maxWaitTimeInMs: number } {
   const get = (key: string, fallback: number) => {
     const v = connector[`consumer.override.${key}`] ?? worker[`consumer.${key}`];
     const n = v === undefined ? Number.NaN : Number(v.trim());
@@ -64,6 +64,8 @@ export function consumerSettings(
     heartbeatInterval: Math.min(get("heartbeat.interval.ms", 1_000), Math.floor(sessionTimeout / 3)),
     // fewer, larger fetches: kafkajs decodes a fetch before asking for the next one
     maxBytesPerPartition: get("max.partition.fetch.bytes", 4 * 1024 * 1024),
+    // Kafka's fetch.max.wait.ms default; kafkajs waits 5 s, and a stopping task waits out that fetch
+    maxWaitTimeInMs: get("fetch.max.wait.ms", 500),
   };
 }
 
