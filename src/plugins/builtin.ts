@@ -1,13 +1,14 @@
 /** The plugins that ship with Ferry. */
 import { datagenSourcePlugin } from "../connectors/datagen/index.js";
 import { fileStreamSinkPlugin, fileStreamSourcePlugin } from "../connectors/file/index.js";
+import { httpSourcePlugin } from "../connectors/http-source/index.js";
 import { converterPlugins } from "../converters/index.js";
 import { predicatePlugins, transformationPlugins } from "../transforms/index.js";
 import { PluginRegistry } from "./registry.js";
 
 export function builtinPlugins(): PluginRegistry {
   return new PluginRegistry()
-    .addAll([fileStreamSourcePlugin, fileStreamSinkPlugin, datagenSourcePlugin])
+    .addAll([fileStreamSourcePlugin, fileStreamSinkPlugin, datagenSourcePlugin, httpSourcePlugin])
     .addAll(converterPlugins)
     .addAll(transformationPlugins)
     .addAll(predicatePlugins);

@@ -1,0 +1,1 @@
+export { httpSourcePlugin } from "./http-source.js";
