@@ -123,6 +123,8 @@ export class DistributedHerder implements Herder {
     this.unsubscribe.push(
       this.o.configs.onChange((change) => {
         if (change.kind === "restart") this.onRestartRequest(change.connector, change.request);
+        if (change.kind === "connector-config" || change.kind === "task-configs")
+          this.topicsReset.delete(change.connector);
         this.requestReconcile();
       }),
     );
@@ -249,7 +251,9 @@ export class DistributedHerder implements Herder {
 
   async setTargetState(name: string, state: TargetState): Promise<void> {
     await this.o.configs.readToEnd();
-    this.requireConfig(name);
+    this.requireConfig(name, `Unknown connector ${name}`);
+    // pause, resume and stop are idempotent
+    if (this.o.configs.targetState(name) === state && this.o.statuses.connector(name)) return;
     // as Kafka: a stopped connector has no tasks; the empty task set is written before the target state
     if (state === "STOPPED") await this.o.configs.putTaskConfigs(name, []);
     await this.o.configs.putTargetState(name, state);
@@ -393,16 +397,25 @@ export class DistributedHerder implements Herder {
 
   // ---------------------------------------------------------------- topics, plugins, loggers
 
-  /** Active topic tracking is not kept in distributed mode yet: the topics the config names. */
+  /**
+   * Active topic tracking is not in the status topic yet: the topics the connector's config names, until a
+   * reset on this worker (cleared when the connector's config or tasks change again).
+   */
   async connectorActiveTopics(name: string): Promise<ActiveTopicsInfo> {
     const config = this.o.configs.connectorConfig(name);
     const topics = new Set<string>();
-    if (config?.topic) topics.add(config.topic.trim());
-    for (const t of (config?.topics ?? "").split(",")) if (t.trim()) topics.add(t.trim());
+    if (config && !this.topicsReset.has(name)) {
+      if (config.topic) topics.add(config.topic.trim());
+      for (const t of (config.topics ?? "").split(",")) if (t.trim()) topics.add(t.trim());
+    }
     return { connector: name, topics: [...topics].sort() };
   }
 
-  async resetConnectorActiveTopics(): Promise<void> {}
+  async resetConnectorActiveTopics(name: string): Promise<void> {
+    if (this.o.configs.connectorConfig(name)) this.topicsReset.add(name);
+  }
+
+  private readonly topicsReset = new Set<string>();
 
   connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
     return this.o.plugins.list(connectorsOnly);

@@ -1,7 +1,7 @@
 /** A standalone worker for the REST tests: its own temp dir, topics and port, and small HTTP helpers. */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { KAFKA_BOOTSTRAP, uniqueName } from "../../support/env.js";
+import { KAFKA_BOOTSTRAP, REDIS_URL, uniqueName } from "../../support/env.js";
 import { tempDir } from "../../support/files.js";
 import { createTopic } from "../../support/kafka.js";
 import { freePort } from "../../support/ports.js";
@@ -42,7 +42,11 @@ export interface StatusBody {
   type: string;
 }
 
+export type WorkerMode = "standalone" | "distributed";
+
 export interface WorkerSpec {
+  /** standalone (default) or a one-worker distributed cluster with its own group, topics and Redis keys */
+  readonly mode?: WorkerMode;
   /** connector files: name → contents (.properties or .json) */
   readonly connectorFiles?: Record<string, string>;
   /** extra worker properties lines */
@@ -64,7 +68,20 @@ export async function startRestWorker(label: string, spec: WorkerSpec = {}): Pro
       `bootstrap.servers=${KAFKA_BOOTSTRAP}`,
       "key.converter=org.apache.kafka.connect.storage.StringConverter",
       "value.converter=org.apache.kafka.connect.storage.StringConverter",
-      `offset.storage.file.filename=${join(dir, "connect.offsets")}`,
+      ...(spec.mode === "distributed"
+        ? [
+            `group.id=${topic}`,
+            `config.storage.topic=${topic}-configs`,
+            `offset.storage.topic=${topic}-offsets`,
+            `status.storage.topic=${topic}-status`,
+            "config.storage.replication.factor=1",
+            "offset.storage.replication.factor=1",
+            "offset.storage.partitions=1",
+            "status.storage.replication.factor=1",
+            "status.storage.partitions=1",
+            `redis.url=${REDIS_URL}`,
+          ]
+        : [`offset.storage.file.filename=${join(dir, "connect.offsets")}`]),
       "offset.flush.interval.ms=200",
       `listeners=http://127.0.0.1:${port}`,
       ...(spec.workerLines ?? []),
@@ -77,7 +94,7 @@ export async function startRestWorker(label: string, spec: WorkerSpec = {}): Pro
     await writeFile(path, text);
     files.push(path);
   }
-  const proc = startFerry(["standalone", workerFile, ...files], topic, spec.env ?? {});
+  const proc = startFerry([spec.mode ?? "standalone", workerFile, ...files], topic, spec.env ?? {});
   await waitHealthy(port, proc);
   const base = `http://127.0.0.1:${port}`;
 

@@ -1,0 +1,3 @@
+import { restConformance } from "../integration/rest/conformance.case.js";
+
+restConformance("distributed");
