@@ -1,6 +1,7 @@
 /** The plugins that ship with Ferry. */
 import { datagenSourcePlugin } from "../connectors/datagen/index.js";
 import { fileStreamSinkPlugin, fileStreamSourcePlugin } from "../connectors/file/index.js";
+import { httpSinkPlugin } from "../connectors/http-sink/index.js";
 import { httpSourcePlugin } from "../connectors/http-source/index.js";
 import { converterPlugins } from "../converters/index.js";
 import { predicatePlugins, transformationPlugins } from "../transforms/index.js";
@@ -8,7 +9,13 @@ import { PluginRegistry } from "./registry.js";
 
 export function builtinPlugins(): PluginRegistry {
   return new PluginRegistry()
-    .addAll([fileStreamSourcePlugin, fileStreamSinkPlugin, datagenSourcePlugin, httpSourcePlugin])
+    .addAll([
+      fileStreamSourcePlugin,
+      fileStreamSinkPlugin,
+      datagenSourcePlugin,
+      httpSourcePlugin,
+      httpSinkPlugin,
+    ])
     .addAll(converterPlugins)
     .addAll(transformationPlugins)
     .addAll(predicatePlugins);

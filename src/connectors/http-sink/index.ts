@@ -1,0 +1,1 @@
+export { httpSinkPlugin } from "./http-sink.js";
