@@ -6,6 +6,7 @@
  */
 import type { Admin, IHeaders, Producer } from "kafkajs";
 import type { Logger } from "../log/logger.js";
+import { type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
 import type { ErrorContext, ErrorReporter } from "./error-handler.js";
 
 export const DLQ_HEADER_PREFIX = "__connect.errors.";
@@ -19,6 +20,8 @@ export interface DeadLetterQueueOptions {
   readonly producer: Producer;
   readonly admin: Admin;
   readonly logger: Logger;
+  /** defaults to the process's worker metrics (see metrics/task-metrics.ts) */
+  readonly metrics?: TaskMetrics;
 }
 
 export function deadLetterQueueOptions(config: Readonly<Record<string, string>>): {
@@ -36,7 +39,11 @@ export function deadLetterQueueOptions(config: Readonly<Record<string, string>>)
 }
 
 export class DeadLetterQueueReporter implements ErrorReporter {
-  constructor(private readonly o: DeadLetterQueueOptions) {}
+  private readonly metrics: TaskMetrics;
+
+  constructor(private readonly o: DeadLetterQueueOptions) {
+    this.metrics = o.metrics ?? taskMetrics(o.connector, o.taskId);
+  }
 
   /** Creates the topic when missing, as Kafka's DeadLetterQueueReporter does. */
   async start(): Promise<void> {
@@ -89,5 +96,6 @@ export class DeadLetterQueueReporter implements ErrorReporter {
       acks: -1,
       messages: [{ key: r.key, value: r.value, headers }],
     });
+    this.metrics.deadLettered();
   }
 }

@@ -6,6 +6,7 @@
  */
 import { RetriableError } from "../api/errors.js";
 import type { Logger } from "../log/logger.js";
+import { type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
 import { sleep } from "./backoff.js";
 
 export type Stage =
@@ -83,6 +84,7 @@ export class RecordErrorHandler {
     private readonly taskId: number,
     private readonly log: Logger,
     private readonly reporters: readonly ErrorReporter[] = [],
+    private readonly metrics: TaskMetrics = taskMetrics(connector, taskId),
   ) {
     this.logReporter = cfg.logEnable ? this.makeLogReporter() : null;
   }
@@ -110,10 +112,12 @@ export class RecordErrorHandler {
         error = e;
       }
     }
+    this.metrics.recordError();
     await this.logReporter?.report(error, ctx);
     for (const r of this.reporters) await r.report(error, ctx);
     if (this.cfg.tolerance === "all") {
       this.skipped++;
+      this.metrics.recordSkipped();
       return SKIPPED;
     }
     throw new ToleranceExceededError(

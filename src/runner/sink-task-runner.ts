@@ -7,6 +7,7 @@ import type { Consumer, EachBatchPayload } from "kafkajs";
 import type { SinkTask, SinkTaskContext, TaskConfig } from "../api/connector.js";
 import type { SinkRecord, TopicPartition } from "../api/records.js";
 import type { Logger } from "../log/logger.js";
+import { secondsSince, type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
 import { TransformStageError } from "../transforms/chain.js";
 import { sleep } from "./backoff.js";
 import { type ErrorContext, type RecordErrorHandler, SKIPPED } from "./error-handler.js";
@@ -32,6 +33,8 @@ export interface SinkTaskRunnerOptions {
   readonly status: StatusListener;
   readonly logger: Logger;
   readonly errors: RecordErrorHandler;
+  /** counters per batch; defaults to the process's worker metrics (see metrics/task-metrics.ts) */
+  readonly metrics?: TaskMetrics;
 }
 
 /** Where a sink record failed, for the error reporters (log, dead-letter queue). */
@@ -78,11 +81,13 @@ export class SinkTaskRunner {
   /** topics that delivered records; pause() needs names, and a regex subscription has none up front */
   private readonly topicsSeen = new Set<string>();
   private readonly log: Logger;
+  private readonly metrics: TaskMetrics;
   /** records handed to put() since start */
   delivered = 0;
 
   constructor(private readonly o: SinkTaskRunnerOptions) {
     this.log = o.logger.child({ connector: o.connector, task: o.taskId });
+    this.metrics = o.metrics ?? taskMetrics(o.connector, o.taskId);
   }
 
   start(): Promise<void> {
@@ -170,6 +175,7 @@ export class SinkTaskRunner {
         const records: SinkRecord[] = [];
         const { topic, partition } = batch;
         const { chain, converters } = this.o;
+        this.metrics.sinkRead(batch.messages.length);
         for (const m of batch.messages) {
           const convert = () => chain.apply(toSinkRecord(topic, partition, m, converters));
           let r: SinkRecord | null | typeof SKIPPED;
@@ -185,7 +191,10 @@ export class SinkTaskRunner {
           }
           if (r && r !== SKIPPED) records.push(r);
         }
-        if (records.length > 0) await this.o.task.put(records);
+        if (records.length > 0) {
+          await this.o.task.put(records);
+          this.metrics.sinkPut(records.length);
+        }
         const last = batch.messages[batch.messages.length - 1];
         if (!last) return;
         const tp = { topic: batch.topic, partition: batch.partition };
@@ -210,14 +219,21 @@ export class SinkTaskRunner {
     if (!this.dirty) return;
     this.dirty = false;
     const snapshot = new Map(this.consumed);
-    await this.o.task.flush(snapshot);
-    await this.o.consumer.commitOffsets(
-      [...snapshot.values()].map(({ tp, offset }) => ({
-        topic: tp.topic,
-        partition: tp.partition,
-        offset: String(offset),
-      })),
-    );
+    const start = process.hrtime.bigint();
+    try {
+      await this.o.task.flush(snapshot);
+      await this.o.consumer.commitOffsets(
+        [...snapshot.values()].map(({ tp, offset }) => ({
+          topic: tp.topic,
+          partition: tp.partition,
+          offset: String(offset),
+        })),
+      );
+    } catch (e) {
+      this.metrics.offsetCommit("sink", secondsSince(start), false);
+      throw e;
+    }
+    this.metrics.offsetCommit("sink", secondsSince(start), true);
     this.log.debug({ partitions: snapshot.size }, "sink offsets committed");
   }
 }

@@ -9,6 +9,7 @@ import type { SourceTask, SourceTaskContext, TaskConfig } from "../api/connector
 import type { RecordMetadata, SourceOffset, SourcePartition, SourceRecord } from "../api/records.js";
 import { isRetriable } from "../kafka/client.js";
 import type { Logger } from "../log/logger.js";
+import { secondsSince, type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
 import { type OffsetStore, offsetKey } from "../state/types.js";
 import { TransformStageError } from "../transforms/chain.js";
 import { backoffMs, sleep } from "./backoff.js";
@@ -49,6 +50,8 @@ export interface SourceTaskRunnerOptions {
    * batch, and the broker refuses batches over message.max.bytes (1 MiB by default)
    */
   readonly maxBatchBytes?: number;
+  /** counters per batch; defaults to the process's worker metrics (see metrics/task-metrics.ts) */
+  readonly metrics?: TaskMetrics;
 }
 
 interface Pending {
@@ -103,6 +106,7 @@ export class SourceTaskRunner {
   private readonly maxBuffered: number;
   private readonly maxBatch: number;
   private readonly maxBatchBytes: number;
+  private readonly metrics: TaskMetrics;
   /** records acknowledged by Kafka since start, for tests and metrics */
   acked = 0;
 
@@ -111,6 +115,7 @@ export class SourceTaskRunner {
     this.maxBuffered = o.maxBufferedRecords ?? 50_000;
     this.maxBatch = o.maxBatchRecords ?? 20_000;
     this.maxBatchBytes = o.maxBatchBytes ?? 900 * 1024;
+    this.metrics = o.metrics ?? taskMetrics(o.connector, o.taskId);
   }
 
   /** Starts the task; the returned promise settles when the task has stopped or failed. */
@@ -169,6 +174,7 @@ export class SourceTaskRunner {
       }
       const records = await this.o.task.poll();
       if (records && records.length > 0) {
+        this.metrics.sourcePolled(records.length);
         await this.enqueue(records);
         this.kickSend();
       } else {
@@ -265,6 +271,7 @@ export class SourceTaskRunner {
       if (perTopic.get(m.topicName) === 1)
         single.set(m.topicName, { partition: m.partition, next: Number(m.baseOffset) });
     }
+    let written = 0;
     const commitRecord = this.o.task.commitRecord?.bind(this.o.task);
     for (const p of batch) {
       const { sourcePartition, sourceOffset } = p.record;
@@ -278,6 +285,7 @@ export class SourceTaskRunner {
         this.committable.set(key, { partition: sourcePartition, offset: sourceOffset });
         this.dirty = true;
       }
+      if (p.out) written++;
       if (commitRecord) {
         let md: RecordMetadata | null = null;
         if (p.out) {
@@ -290,6 +298,7 @@ export class SourceTaskRunner {
       }
     }
     this.acked += batch.length;
+    this.metrics.sourceWritten(written, batch.length);
   }
 
   /** Waits for what is buffered and in flight, up to offset.flush.timeout.ms. */
@@ -322,7 +331,14 @@ export class SourceTaskRunner {
     const entries = [...this.committable.values()];
     this.committable.clear();
     const t0 = Date.now();
-    await this.o.offsets.put(this.o.connector, entries);
+    const start = process.hrtime.bigint();
+    try {
+      await this.o.offsets.put(this.o.connector, entries);
+    } catch (e) {
+      this.metrics.offsetCommit("source", secondsSince(start), false);
+      throw e;
+    }
+    this.metrics.offsetCommit("source", secondsSince(start), true);
     this.log.debug({ partitions: entries.length, ms: Date.now() - t0 }, "offsets committed");
     await this.o.task.commit?.();
   }
