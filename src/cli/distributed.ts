@@ -17,9 +17,13 @@ import {
 } from "../herder/worker-config.js";
 import { createKafka } from "../kafka/client.js";
 import { createLogger, type Logger } from "../log/logger.js";
+import { herderStateSource } from "../metrics/herder-state.js";
+import { installProcessMetrics } from "../metrics/task-metrics.js";
+import { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { builtinPlugins } from "../plugins/builtin.js";
 import { loadPlugins } from "../plugins/loader.js";
 import { createRestApp } from "../rest/app.js";
+import { EventLoopMonitor, kafkaCheck, redisCheck } from "../rest/health.js";
 import { startRestServer } from "../rest/server.js";
 import { Worker } from "../runner/worker.js";
 import { KafkaConfigStore } from "../state/kafka/kafka-config-store.js";
@@ -121,6 +125,9 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
   });
   await membership.start();
 
+  // before the Worker: its task runners pick up the process's metrics
+  const metrics = new WorkerMetrics({ workerId: id, mode: "distributed" });
+  installProcessMetrics(metrics);
   // set below: the herder stops a unit whose lease was lost
   let onLeaseLost: (unit: string) => void = () => {};
   const leases = new UnitLeases({
@@ -129,7 +136,10 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     owner: id,
     ttlMs: LEASE_TTL_MS,
     logger,
-    onLost: (unit) => onLeaseLost(unit),
+    onLost: (unit) => {
+      metrics.leaseLost.inc();
+      onLeaseLost(unit);
+    },
   });
   const worker = new Worker({
     config,
@@ -157,7 +167,21 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
   });
   onLeaseLost = (unit) => herder.onLeaseLost(unit);
   leases.start();
-  const app = createRestApp({ herder, logger, commit: buildCommit() });
+  metrics.observe(
+    herderStateSource(herder, id, {
+      members: () => membership.members().length,
+      unitsOwned: () =>
+        worker.runningTasks().length + herder.connectors().filter((c) => worker.isConnectorRunning(c)).length,
+    }),
+  );
+  const eventLoop = new EventLoopMonitor();
+  const kafkaReachable = kafkaCheck(kafka);
+  const app = createRestApp({
+    herder,
+    logger,
+    commit: buildCommit(),
+    operations: { metrics, eventLoop, readiness: [kafkaReachable, redisCheck(redis)] },
+  });
   const server = await startRestServer(app, config.listeners);
   await herder.start();
   logger.info({ ports: server.ports, clusterId, group: config.groupId }, "distributed worker started");
@@ -175,6 +199,8 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
         await Promise.allSettled([configs.stop(), statuses.stop(), offsets.stop()]);
         redis.disconnect();
         await server.close();
+        eventLoop.stop();
+        await kafkaReachable.close();
         logger.info("stopped");
       })();
       return stopping;

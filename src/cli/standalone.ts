@@ -18,10 +18,14 @@ import {
 import { createKafka } from "../kafka/client.js";
 import { LoggerLevels } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
+import { herderStateSource } from "../metrics/herder-state.js";
+import { installProcessMetrics } from "../metrics/task-metrics.js";
+import { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { builtinPlugins } from "../plugins/builtin.js";
 import { loadPlugins } from "../plugins/loader.js";
 import type { PluginRegistry } from "../plugins/registry.js";
 import { createRestApp } from "../rest/app.js";
+import { EventLoopMonitor, kafkaCheck } from "../rest/health.js";
 import { startRestServer } from "../rest/server.js";
 import { Worker } from "../runner/worker.js";
 import { FileOffsetStore } from "../state/file/file-offset-store.js";
@@ -154,6 +158,9 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
     await admin.disconnect().catch(() => undefined);
   }
 
+  // before the Worker: its task runners pick up the process's metrics
+  const metrics = new WorkerMetrics({ workerId: id, mode: "standalone" });
+  installProcessMetrics(metrics);
   const worker = new Worker({
     config,
     workerId: id,
@@ -176,12 +183,16 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
     providers,
     loggers,
   });
+  metrics.observe(herderStateSource(herder, id));
+  const eventLoop = new EventLoopMonitor();
+  const kafkaReachable = kafkaCheck(kafka);
   const flag = (key: string) => (config.raw[key] ?? "true").trim().toLowerCase() !== "false";
   const app = createRestApp({
     herder,
     logger,
     commit: buildCommit(),
     topicTracking: { enabled: flag("topic.tracking.enable"), allowReset: flag("topic.tracking.allow.reset") },
+    operations: { metrics, eventLoop, readiness: [kafkaReachable] },
   });
   const server = await startRestServer(app, config.listeners);
   logger.info({ ports: server.ports, clusterId }, "REST server listening");
@@ -213,6 +224,8 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
         await herder.stop();
         await offsets.stop();
         await server.close();
+        eventLoop.stop();
+        await kafkaReachable.close();
         logger.info("stopped");
       })();
       return stopping;

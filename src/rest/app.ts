@@ -14,6 +14,7 @@ import type { Logger } from "../log/logger.js";
 import { FERRY_VERSION } from "../version.js";
 import { registerDocs } from "./docs.js";
 import { errorBody } from "./errors.js";
+import { type OperationsOptions, registerOperations } from "./operations.js";
 import * as R from "./routes.js";
 import { formatZodError } from "./schemas.js";
 
@@ -25,6 +26,8 @@ export interface RestOptions {
   readonly maxBodyBytes?: number;
   /** Kafka's topic.tracking.enable and topic.tracking.allow.reset (both default true) */
   readonly topicTracking?: { readonly enabled: boolean; readonly allowReset: boolean };
+  /** /metrics, /healthz and /readyz (operations.ts); the worker CLIs always pass it */
+  readonly operations?: OperationsOptions;
 }
 
 /** Kafka's ConnectorPluginsResource.normalizedPluginName: the name without a Connector suffix. */
@@ -107,6 +110,10 @@ export function createRestApp(o: RestOptions): OpenAPIHono {
         )
       : c.json({ status: "starting", message: "Worker is still starting up." }, 503),
   );
+
+  // ---------------------------------------------------------------- operations: /metrics, /healthz, /readyz
+
+  if (o.operations) registerOperations(app, () => herder.ready(), o.operations);
 
   // ---------------------------------------------------------------- connectors
 

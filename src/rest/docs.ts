@@ -45,6 +45,7 @@ export function registerDocs(app: OpenAPIHono<any, any, any>): void {
       { name: "Topics" },
       { name: "Plugins" },
       { name: "Loggers" },
+      { name: "Operations", description: "Prometheus metrics, liveness and readiness" },
     ],
   });
 
