@@ -106,6 +106,74 @@ describe("HTTP source", () => {
     expect(msgs.map((m) => JSON.parse(m.value?.toString() ?? "null"))).toEqual([{ a: 1 }, { a: 2 }, "three"]);
   });
 
+  it("kill -9 mid-stream: every line of every request answered 200 is in the topic", async () => {
+    const topic = uniqueName("http-kill");
+    await createTopic(topic);
+    const workerPort = await freePort();
+    const worker = join(dir.path, "kill-worker.properties");
+    await writeFile(
+      worker,
+      [
+        `bootstrap.servers=${KAFKA_BOOTSTRAP}`,
+        "key.converter=org.apache.kafka.connect.storage.StringConverter",
+        "value.converter=org.apache.kafka.connect.storage.StringConverter",
+        `offset.storage.file.filename=${join(dir.path, "kill-offsets")}`,
+        `listeners=http://127.0.0.1:${workerPort}`,
+      ].join("\n"),
+    );
+    const victim = startFerry(["standalone", worker], uniqueName("http-kill"));
+    try {
+      await waitHealthy(workerPort, victim);
+      const port = await freePort();
+      const r = await fetch(`http://127.0.0.1:${workerPort}/connectors`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          name: topic,
+          config: {
+            "connector.class": "HttpSource",
+            topic,
+            "http.port": String(port),
+            "http.bind.address": "127.0.0.1",
+          },
+        }),
+      });
+      expect(r.status).toBe(201);
+      const url = `http://127.0.0.1:${port}/`;
+      await waitFor(async () => (await fetch(url)).status === 405, "the HTTP source to listen");
+      const acked: string[] = [];
+      let sent = 0;
+      let stop = false;
+      const client = async (c: number) => {
+        for (let i = 0; !stop; i++) {
+          const lines = Array.from({ length: 20 }, (_, j) => `c${c}-r${i}-l${j}`);
+          sent++;
+          const res = await fetch(url, {
+            method: "POST",
+            body: lines.join("\n"),
+            headers: { "content-type": "application/x-ndjson" },
+          }).catch(() => null);
+          if (res?.status === 200) acked.push(...lines);
+          else if (!res) return;
+        }
+      };
+      const clients = Promise.all([0, 1, 2, 3].map(client));
+      await waitFor(() => acked.length >= 2000, "some acknowledged requests");
+      victim.proc.kill("SIGKILL");
+      await victim.exited;
+      stop = true;
+      await clients;
+      const inTopic = new Set((await readTopic(topic)).map((m) => m.value?.toString()));
+      const lost = acked.filter((l) => !inTopic.has(l));
+      console.log(
+        `HTTP source kill -9: ${sent} requests, ${acked.length} lines acknowledged, ${inTopic.size} in the topic, ${lost.length} lost`,
+      );
+      expect(lost).toEqual([]);
+    } finally {
+      await victim.kill("SIGKILL");
+    }
+  });
+
   it("refuses tasks.max=2", async () => {
     const port = await freePort();
     const status = await create(uniqueName("http-2"), {
