@@ -9,7 +9,7 @@
  * lock after reading the config log to its end.
  */
 import type { Redis } from "ioredis";
-import type { Admin, Kafka } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import type { ConnectorContext, TaskConfig } from "../api/connector.js";
 import { withNameLock } from "../cluster/name-lock.js";
 import type { Scheduler } from "../cluster/scheduler.js";
@@ -17,31 +17,14 @@ import type { UnitLeases } from "../cluster/unit-leases.js";
 import {
   AlreadyExistsError,
   BadRequestError,
-  ConfigValidationError,
   ConnectError,
   describeError,
   NotFoundError,
 } from "../errors.js";
-import { type LoggerLevel, LoggerLevels } from "../log/levels.js";
-import type { Logger } from "../log/logger.js";
-import type { PluginInfo, PluginRegistry } from "../plugins/registry.js";
 import type { StatusListener } from "../runner/unit-status.js";
 import type { Worker } from "../runner/worker.js";
-import type {
-  ConfigStore,
-  OffsetStore,
-  StatusStore,
-  TargetState,
-  UnitState,
-  UnitStatus,
-} from "../state/types.js";
-import {
-  buildConfigInfos,
-  type ConfigInfos,
-  type ConfigKeyInfo,
-  pluginConfigKeyInfos,
-} from "./config-infos.js";
-import { ConfigProviders, reverseTransform } from "./config-providers.js";
+import type { OffsetStore, TargetState, UnitState, UnitStatus } from "../state/types.js";
+import { reverseTransform } from "./config-providers.js";
 import {
   alterSinkConnectorOffsets,
   modifiedOffsetsMessage,
@@ -62,32 +45,21 @@ import {
   type Herder,
   type Message,
   type RestartRequest,
-  type TaskInfo,
   targetStateFromInitial,
-  type UnitStateInfo,
 } from "./herder.js";
+import { HerderBase, type HerderBaseOptions, NO_OFFSETS_MESSAGE, patchConfig } from "./herder-base.js";
 import { buildRestartPlan } from "./restart-plan.js";
-import { NO_OFFSETS_MESSAGE, patchConfig } from "./standalone-herder.js";
 
-export interface DistributedHerderOptions {
-  readonly workerId: string;
+export interface DistributedHerderOptions extends HerderBaseOptions {
   readonly worker: Worker;
-  readonly plugins: PluginRegistry;
-  readonly configs: ConfigStore;
-  readonly statuses: StatusStore;
   readonly scheduler: Scheduler;
   /** a unit starts only under its lease */
   readonly leases: UnitLeases;
   readonly redis: Redis;
   readonly createLockKey: (connector: string) => string;
-  readonly logger: Logger;
-  readonly clusterId: string | null;
   readonly offsets: OffsetStore;
   /** sink connectors' consumer-group offsets */
   readonly kafka: Kafka;
-  /** resolves ${provider:...} variables in what is handed to the worker; default: env and file */
-  readonly providers?: ConfigProviders;
-  readonly loggers?: LoggerLevels;
 }
 
 type UnitKey = string;
@@ -99,8 +71,7 @@ interface Running {
   readonly fingerprint: string;
 }
 
-export class DistributedHerder implements Herder {
-  private isReady = false;
+export class DistributedHerder extends HerderBase implements Herder {
   private readonly running = new Map<UnitKey, Running>();
   /** reconciliation passes never overlap; a request made during one schedules another */
   private reconciling: Promise<void> | null = null;
@@ -111,12 +82,8 @@ export class DistributedHerder implements Herder {
   private readonly lost = new Set<UnitKey>();
   private stopped = false;
 
-  private readonly providers: ConfigProviders;
-  private readonly loggers: LoggerLevels;
-
-  constructor(private readonly o: DistributedHerderOptions) {
-    this.providers = o.providers ?? ConfigProviders.builtin();
-    this.loggers = o.loggers ?? new LoggerLevels(o.logger);
+  constructor(protected override readonly o: DistributedHerderOptions) {
+    super(o);
   }
 
   async start(): Promise<void> {
@@ -133,85 +100,9 @@ export class DistributedHerder implements Herder {
     this.isReady = true;
   }
 
-  ready() {
-    return this.isReady;
-  }
-  kafkaClusterId() {
-    return this.o.clusterId;
-  }
-
   // ---------------------------------------------------------------- reads (local view, never forwarded)
 
-  connectors(): string[] {
-    return this.o.configs.connectors();
-  }
-
-  private requireConfig(
-    name: string,
-    notFound = `Connector ${name} not found`,
-  ): Readonly<Record<string, string>> {
-    const c = this.o.configs.connectorConfig(name);
-    if (!c) throw new NotFoundError(notFound);
-    return c;
-  }
-
-  private typeOf(config: Readonly<Record<string, string>>): ConnectorInfo["type"] {
-    return this.o.plugins.connector(config["connector.class"] ?? "")?.type ?? "unknown";
-  }
-
-  connectorInfo(name: string): ConnectorInfo {
-    const config = this.requireConfig(name);
-    const tasks = (this.o.configs.taskConfigs(name) ?? []).map((_, task) => ({ connector: name, task }));
-    return { name, config: { ...config }, tasks, type: this.typeOf(config) };
-  }
-
-  connectorConfig(name: string): Record<string, string> {
-    return { ...this.requireConfig(name) };
-  }
-
-  connectorStatus(name: string): ConnectorStateInfo {
-    const config = this.o.configs.connectorConfig(name);
-    const c = this.o.statuses.connector(name);
-    if (!config || !c) throw new NotFoundError(`No status found for connector ${name}`);
-    const count = this.o.configs.taskConfigs(name)?.length ?? 0;
-    const tasks = [...this.o.statuses.tasks(name).entries()]
-      .filter(([id]) => id < count)
-      .sort(([a], [b]) => a - b)
-      .map(([id, s]) => ({ id, ...stateInfo(s) }));
-    return { name, connector: stateInfo(c), tasks, type: this.typeOf(config) };
-  }
-
-  taskStatus(name: string, task: number) {
-    const s = this.o.configs.connectorConfig(name) ? this.o.statuses.task(name, task) : undefined;
-    if (!s || task >= (this.o.configs.taskConfigs(name)?.length ?? 0)) {
-      throw new NotFoundError(`No status found for task ${name}-${task}`);
-    }
-    return { id: task, ...stateInfo(s) };
-  }
-
-  taskConfigs(name: string): TaskInfo[] {
-    this.requireConfig(name);
-    return (this.o.configs.taskConfigs(name) ?? []).map((config, task) => ({
-      id: { connector: name, task },
-      config: { ...config },
-    }));
-  }
-
   // ---------------------------------------------------------------- writes (any worker)
-
-  private async validateOrThrow(config: Record<string, string>): Promise<void> {
-    const r = await buildConfigInfos(config, { plugins: this.o.plugins, providers: this.providers });
-    if (r.infos.error_count > 0) throw new ConfigValidationError("Connector", r.errors);
-  }
-
-  private checkName(name: string, config: Record<string, string>): Record<string, string> {
-    if (config.name !== undefined && config.name !== name) {
-      throw new BadRequestError(
-        `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`,
-      );
-    }
-    return { ...config, name };
-  }
 
   async createConnector(req: CreateConnectorRequest): Promise<ConnectorInfo> {
     const name = req.name.trim();
@@ -330,27 +221,6 @@ export class DistributedHerder implements Herder {
 
   // ---------------------------------------------------------------- offsets (KIP-875)
 
-  private async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
-    const admin = this.o.kafka.admin();
-    await admin.connect();
-    try {
-      return await fn(admin);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-  }
-
-  private connectorType(name: string, config: Readonly<Record<string, string>>): "source" | "sink" {
-    const t = this.typeOf(config);
-    if (t === "unknown") {
-      throw new ConnectError(
-        `Failed to find any class that implements Connector and which name matches ${config["connector.class"]} (connector ${name})`,
-        500,
-      );
-    }
-    return t;
-  }
-
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
     await this.o.configs.readToEnd();
     const config = this.requireConfig(name);
@@ -416,32 +286,6 @@ export class DistributedHerder implements Herder {
   }
 
   private readonly topicsReset = new Set<string>();
-
-  connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
-    return this.o.plugins.list(connectorsOnly);
-  }
-
-  connectorPluginConfig(plugin: string): ConfigKeyInfo[] {
-    return pluginConfigKeyInfos(this.o.plugins, plugin);
-  }
-
-  async validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
-    return (await buildConfigInfos(config, { plugins: this.o.plugins, providers: this.providers })).infos;
-  }
-
-  loggerLevel(name: string): LoggerLevel | null {
-    return this.loggers.level(name);
-  }
-
-  allLoggerLevels(): Record<string, LoggerLevel> {
-    return this.loggers.allLevels();
-  }
-
-  setWorkerLoggerLevel(namespace: string, level: string): string[] {
-    const affected = this.loggers.setLevel(namespace, level);
-    this.o.logger.info({ namespace, level, affected }, "logger level changed");
-    return affected;
-  }
 
   /** Cluster scope reaches only this worker until logger records go through the config topic. */
   async setClusterLoggerLevel(namespace: string, level: string): Promise<void> {
@@ -542,10 +386,6 @@ export class DistributedHerder implements Herder {
         if (this.o.statuses.task(name, task)?.state !== "PAUSED") await this.putTask(name, task, "PAUSED");
       }
     }
-  }
-
-  private status(state: UnitState, trace: string | null = null): UnitStatus {
-    return { state, trace, workerId: this.o.workerId, generation: 0 };
   }
 
   private putTask(name: string, task: number, state: UnitState, trace: string | null = null): Promise<void> {
@@ -670,10 +510,6 @@ export class DistributedHerder implements Herder {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const unit of [...this.running.keys()]) await this.stopUnit(unit);
   }
-}
-
-function stateInfo(s: UnitStatus): UnitStateInfo {
-  return { state: s.state, worker_id: s.workerId, ...(s.trace ? { trace: s.trace } : {}) };
 }
 
 export { ConnectError };

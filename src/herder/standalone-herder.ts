@@ -1,40 +1,14 @@
-/**
- * Kafka Connect's StandaloneHerder: one process, connector configs in memory, statuses in memory, offsets
- * in a file; every request runs in-process, so there is no forwarding and no rebalance.
- *
- * Configs are stored and answered raw; ${provider:...} variables are resolved only right before a config is
- * handed to the worker (connector start, task config generation, task start), and generated task configs get
- * the raw values back before they are stored (Kafka's reverseTransform).
- */
-import type { Admin, Kafka } from "kafkajs";
 import type { ConnectorContext, TaskConfig } from "../api/connector.js";
 import {
   AlreadyExistsError,
   BadRequestError,
-  ConfigValidationError,
   ConnectError,
   describeError,
   NotFoundError,
 } from "../errors.js";
-import { type LoggerLevel, LoggerLevels } from "../log/levels.js";
-import type { Logger } from "../log/logger.js";
-import type { PluginInfo, PluginRegistry } from "../plugins/registry.js";
 import type { StatusListener } from "../runner/unit-status.js";
 import type { TaskId, Worker } from "../runner/worker.js";
-import type {
-  ConfigStore,
-  OffsetStore,
-  StatusStore,
-  TargetState,
-  UnitState,
-  UnitStatus,
-} from "../state/types.js";
-import {
-  buildConfigInfos,
-  type ConfigInfos,
-  type ConfigKeyInfo,
-  pluginConfigKeyInfos,
-} from "./config-infos.js";
+import type { TargetState, UnitStatus } from "../state/types.js";
 import { ConfigProviders, reverseTransform } from "./config-providers.js";
 import {
   alterSinkConnectorOffsets,
@@ -56,33 +30,14 @@ import {
   type Herder,
   type Message,
   type RestartRequest,
-  type TaskInfo,
-  type TaskStateInfo,
   targetStateFromInitial,
-  type UnitStateInfo,
 } from "./herder.js";
+import { HerderBase, type HerderBaseOptions, NO_OFFSETS_MESSAGE, patchConfig } from "./herder-base.js";
 import { buildRestartPlan } from "./restart-plan.js";
 
-export interface StandaloneHerderOptions {
-  readonly workerId: string;
+export interface StandaloneHerderOptions extends HerderBaseOptions {
   readonly worker: Worker;
-  readonly plugins: PluginRegistry;
-  readonly configs: ConfigStore;
-  readonly statuses: StatusStore;
-  readonly logger: Logger;
-  readonly clusterId: string | null;
-  /** source connectors' offsets, for GET/PATCH/DELETE /connectors/{c}/offsets */
-  readonly offsets?: OffsetStore;
-  /** Kafka client: sink connectors' consumer-group offsets, and topics.regex for active topics */
-  readonly kafka?: Kafka;
-  /** resolves ${provider:...} variables in what is handed to the worker; default: env and file */
-  readonly providers?: ConfigProviders;
-  /** runtime logger levels (/admin/loggers); default: levels over `logger` */
-  readonly loggers?: LoggerLevels;
 }
-
-/** Kafka's message for PATCH .../offsets without offsets. */
-export const NO_OFFSETS_MESSAGE = "Partitions / offsets need to be provided for an alter offsets request";
 
 function sameTaskConfigs(a: readonly TaskConfig[] | undefined, b: readonly TaskConfig[]): boolean {
   if (!a || a.length !== b.length) return false;
@@ -93,31 +48,14 @@ function sameTaskConfigs(a: readonly TaskConfig[] | undefined, b: readonly TaskC
   });
 }
 
-/** Kafka's ConnectUtils.patchConfig: a null removes the key. */
-export function patchConfig(
-  config: Readonly<Record<string, string>>,
-  patch: Readonly<Record<string, string | null>>,
-): Record<string, string> {
-  const out: Record<string, string> = { ...config };
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = v;
-  }
-  return out;
-}
-
-export class StandaloneHerder implements Herder {
-  private isReady = false;
+export class StandaloneHerder extends HerderBase implements Herder {
   /** connector operations are serialised, as StandaloneHerder's synchronized methods */
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly providers: ConfigProviders;
-  private readonly loggers: LoggerLevels;
   /** topics each connector is known to use (reset on demand and on delete) */
   private readonly activeTopics = new Map<string, Set<string>>();
 
-  constructor(private readonly o: StandaloneHerderOptions) {
-    this.providers = o.providers ?? ConfigProviders.builtin();
-    this.loggers = o.loggers ?? new LoggerLevels(o.logger);
+  constructor(protected override readonly o: StandaloneHerderOptions) {
+    super(o);
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -129,109 +67,10 @@ export class StandaloneHerder implements Herder {
   markReady() {
     this.isReady = true;
   }
-  ready() {
-    return this.isReady;
-  }
-  kafkaClusterId() {
-    return this.o.clusterId;
-  }
 
   // ---------------------------------------------------------------- reads
 
-  connectors(): string[] {
-    return this.o.configs.connectors();
-  }
-
-  private requireConfig(
-    name: string,
-    notFound = `Connector ${name} not found`,
-  ): Readonly<Record<string, string>> {
-    const c = this.o.configs.connectorConfig(name);
-    if (!c) throw new NotFoundError(notFound);
-    return c;
-  }
-
-  private typeOf(config: Readonly<Record<string, string>>): ConnectorInfo["type"] {
-    return this.o.plugins.connector(config["connector.class"] ?? "")?.type ?? "unknown";
-  }
-
-  private taskCount(name: string): number {
-    return this.o.configs.taskConfigs(name)?.length ?? 0;
-  }
-
-  connectorInfo(name: string): ConnectorInfo {
-    const config = this.requireConfig(name);
-    const tasks = (this.o.configs.taskConfigs(name) ?? []).map((_, task) => ({ connector: name, task }));
-    return { name, config: { ...config }, tasks, type: this.typeOf(config) };
-  }
-
-  connectorConfig(name: string): Record<string, string> {
-    return { ...this.requireConfig(name) };
-  }
-
-  private statusView(name: string): ConnectorStateInfo | undefined {
-    const config = this.o.configs.connectorConfig(name);
-    const c = this.o.statuses.connector(name);
-    if (!config || !c) return undefined;
-    const count = this.taskCount(name);
-    const tasks = [...this.o.statuses.tasks(name).entries()]
-      .filter(([id]) => id < count)
-      .sort(([a], [b]) => a - b)
-      .map(([id, s]) => ({ id, ...stateInfo(s) }));
-    return { name, connector: stateInfo(c), tasks, type: this.typeOf(config) };
-  }
-
-  connectorStatus(name: string): ConnectorStateInfo {
-    const s = this.statusView(name);
-    if (!s) throw new NotFoundError(`No status found for connector ${name}`);
-    return s;
-  }
-
-  taskStatus(name: string, task: number): TaskStateInfo {
-    const s = this.o.configs.connectorConfig(name) ? this.o.statuses.task(name, task) : undefined;
-    if (!s || task >= this.taskCount(name))
-      throw new NotFoundError(`No status found for task ${name}-${task}`);
-    return { id: task, ...stateInfo(s) };
-  }
-
-  taskConfigs(name: string): TaskInfo[] {
-    this.requireConfig(name);
-    return (this.o.configs.taskConfigs(name) ?? []).map((config, task) => ({
-      id: { connector: name, task },
-      config: { ...config },
-    }));
-  }
-
   // ---------------------------------------------------------------- validation and plugins
-
-  connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
-    return this.o.plugins.list(connectorsOnly);
-  }
-
-  connectorPluginConfig(plugin: string): ConfigKeyInfo[] {
-    return pluginConfigKeyInfos(this.o.plugins, plugin);
-  }
-
-  async validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
-    return (await buildConfigInfos(config, { plugins: this.o.plugins, providers: this.providers })).infos;
-  }
-
-  /** Validates as the validate endpoint does and throws a 400 listing every bad key. */
-  async validateOrThrow(config: Record<string, string>): Promise<void> {
-    const r = await buildConfigInfos(config, { plugins: this.o.plugins, providers: this.providers });
-    if (r.infos.error_count > 0) throw new ConfigValidationError("Connector", r.errors);
-  }
-
-  private checkName(name: string, input: Record<string, string>): Record<string, string> {
-    const config = { ...input };
-    if (config.name !== undefined && config.name !== name) {
-      throw new BadRequestError(
-        `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`,
-      );
-    }
-    config.name = name;
-    return config;
-  }
 
   // ---------------------------------------------------------------- config writes
 
@@ -343,34 +182,6 @@ export class StandaloneHerder implements Herder {
 
   // ---------------------------------------------------------------- offsets (KIP-875)
 
-  private async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
-    if (!this.o.kafka)
-      throw new ConnectError("This worker has no Kafka client for consumer group offsets", 500);
-    const admin = this.o.kafka.admin();
-    await admin.connect();
-    try {
-      return await fn(admin);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-  }
-
-  private requireOffsetStore(): OffsetStore {
-    if (!this.o.offsets) throw new ConnectError("This worker has no offset store", 500);
-    return this.o.offsets;
-  }
-
-  private connectorType(name: string, config: Readonly<Record<string, string>>): "source" | "sink" {
-    const t = this.typeOf(config);
-    if (t === "unknown") {
-      throw new ConnectError(
-        `Failed to find any class that implements Connector and which name matches ${config["connector.class"]} (connector ${name})`,
-        500,
-      );
-    }
-    return t;
-  }
-
   connectorOffsets(name: string): Promise<ConnectorOffsets> {
     return this.exclusive(async () => {
       const config = this.requireConfig(name);
@@ -465,30 +276,12 @@ export class StandaloneHerder implements Herder {
 
   // ---------------------------------------------------------------- loggers
 
-  loggerLevel(name: string): LoggerLevel | null {
-    return this.loggers.level(name);
-  }
-
-  allLoggerLevels(): Record<string, LoggerLevel> {
-    return this.loggers.allLevels();
-  }
-
-  setWorkerLoggerLevel(namespace: string, level: string): string[] {
-    const affected = this.loggers.setLevel(namespace, level);
-    this.o.logger.info({ namespace, level, affected }, "logger level changed");
-    return affected;
-  }
-
   async setClusterLoggerLevel(namespace: string, level: string): Promise<void> {
     // this single worker is the whole cluster
     this.setWorkerLoggerLevel(namespace, level);
   }
 
   // ---------------------------------------------------------------- running units
-
-  private status(state: UnitState, trace: string | null = null): UnitStatus {
-    return { state, trace, workerId: this.o.workerId, generation: 0 };
-  }
 
   private taskListener(id: TaskId): StatusListener {
     const put = (s: UnitStatus) => {
@@ -607,10 +400,6 @@ export class StandaloneHerder implements Herder {
     this.isReady = false;
     await this.exclusive(() => this.o.worker.stopAll());
   }
-}
-
-function stateInfo(s: UnitStatus): UnitStateInfo {
-  return { state: s.state, worker_id: s.workerId, ...(s.trace ? { trace: s.trace } : {}) };
 }
 
 export { ConnectError };

@@ -1,0 +1,223 @@
+/**
+ * What every herder does the same way whatever its mode: reads answered from the local view of the stores,
+ * validation, plugin listings, logger levels and the Kafka admin used for sink offsets. The standalone and
+ * distributed herders add how connectors are written and where units run.
+ */
+import type { Admin, Kafka } from "kafkajs";
+import { BadRequestError, ConfigValidationError, ConnectError, NotFoundError } from "../errors.js";
+import { type LoggerLevel, LoggerLevels } from "../log/levels.js";
+import type { Logger } from "../log/logger.js";
+import type { PluginInfo, PluginRegistry } from "../plugins/registry.js";
+import type { ConfigStore, OffsetStore, StatusStore, UnitState, UnitStatus } from "../state/types.js";
+import {
+  buildConfigInfos,
+  type ConfigInfos,
+  type ConfigKeyInfo,
+  pluginConfigKeyInfos,
+} from "./config-infos.js";
+import { ConfigProviders } from "./config-providers.js";
+import type { ConnectorInfo, ConnectorStateInfo, TaskInfo, TaskStateInfo, UnitStateInfo } from "./herder.js";
+
+export interface HerderBaseOptions {
+  readonly workerId: string;
+  readonly plugins: PluginRegistry;
+  readonly configs: ConfigStore;
+  readonly statuses: StatusStore;
+  readonly logger: Logger;
+  readonly clusterId: string | null;
+  /** source connectors' offsets, for GET/PATCH/DELETE /connectors/{c}/offsets */
+  readonly offsets?: OffsetStore;
+  /** Kafka client: sink connectors' consumer-group offsets */
+  readonly kafka?: Kafka;
+  /** resolves ${provider:...} variables in what is handed to the worker; default: env and file */
+  readonly providers?: ConfigProviders;
+  /** runtime logger levels (/admin/loggers); default: levels over `logger` */
+  readonly loggers?: LoggerLevels;
+}
+
+/** Kafka's message for PATCH .../offsets without offsets. */
+export const NO_OFFSETS_MESSAGE = "Partitions / offsets need to be provided for an alter offsets request";
+
+/** Kafka's ConnectUtils.patchConfig: a null removes the key. */
+export function patchConfig(
+  config: Readonly<Record<string, string>>,
+  patch: Readonly<Record<string, string | null>>,
+): Record<string, string> {
+  const out: Record<string, string> = { ...config };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+export function stateInfo(s: UnitStatus): UnitStateInfo {
+  return { state: s.state, worker_id: s.workerId, ...(s.trace ? { trace: s.trace } : {}) };
+}
+
+export abstract class HerderBase {
+  protected isReady = false;
+  protected readonly providers: ConfigProviders;
+  protected readonly loggers: LoggerLevels;
+
+  constructor(protected readonly o: HerderBaseOptions) {
+    this.providers = o.providers ?? ConfigProviders.builtin();
+    this.loggers = o.loggers ?? new LoggerLevels(o.logger);
+  }
+
+  ready() {
+    return this.isReady;
+  }
+  kafkaClusterId() {
+    return this.o.clusterId;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  connectors(): string[] {
+    return this.o.configs.connectors();
+  }
+
+  protected requireConfig(
+    name: string,
+    notFound = `Connector ${name} not found`,
+  ): Readonly<Record<string, string>> {
+    const c = this.o.configs.connectorConfig(name);
+    if (!c) throw new NotFoundError(notFound);
+    return c;
+  }
+
+  protected typeOf(config: Readonly<Record<string, string>>): ConnectorInfo["type"] {
+    return this.o.plugins.connector(config["connector.class"] ?? "")?.type ?? "unknown";
+  }
+
+  protected taskCount(name: string): number {
+    return this.o.configs.taskConfigs(name)?.length ?? 0;
+  }
+
+  connectorInfo(name: string): ConnectorInfo {
+    const config = this.requireConfig(name);
+    const tasks = (this.o.configs.taskConfigs(name) ?? []).map((_, task) => ({ connector: name, task }));
+    return { name, config: { ...config }, tasks, type: this.typeOf(config) };
+  }
+
+  connectorConfig(name: string): Record<string, string> {
+    return { ...this.requireConfig(name) };
+  }
+
+  protected statusView(name: string): ConnectorStateInfo | undefined {
+    const config = this.o.configs.connectorConfig(name);
+    const c = this.o.statuses.connector(name);
+    if (!config || !c) return undefined;
+    const count = this.taskCount(name);
+    const tasks = [...this.o.statuses.tasks(name).entries()]
+      .filter(([id]) => id < count)
+      .sort(([a], [b]) => a - b)
+      .map(([id, s]) => ({ id, ...stateInfo(s) }));
+    return { name, connector: stateInfo(c), tasks, type: this.typeOf(config) };
+  }
+
+  connectorStatus(name: string): ConnectorStateInfo {
+    const s = this.statusView(name);
+    if (!s) throw new NotFoundError(`No status found for connector ${name}`);
+    return s;
+  }
+
+  taskStatus(name: string, task: number): TaskStateInfo {
+    const s = this.o.configs.connectorConfig(name) ? this.o.statuses.task(name, task) : undefined;
+    if (!s || task >= this.taskCount(name))
+      throw new NotFoundError(`No status found for task ${name}-${task}`);
+    return { id: task, ...stateInfo(s) };
+  }
+
+  taskConfigs(name: string): TaskInfo[] {
+    this.requireConfig(name);
+    return (this.o.configs.taskConfigs(name) ?? []).map((config, task) => ({
+      id: { connector: name, task },
+      config: { ...config },
+    }));
+  }
+
+  // ---------------------------------------------------------------- validation and plugins
+
+  connectorPlugins(connectorsOnly: boolean): PluginInfo[] {
+    return this.o.plugins.list(connectorsOnly);
+  }
+
+  connectorPluginConfig(plugin: string): ConfigKeyInfo[] {
+    return pluginConfigKeyInfos(this.o.plugins, plugin);
+  }
+
+  async validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
+    return (await buildConfigInfos(config, { plugins: this.o.plugins, providers: this.providers })).infos;
+  }
+
+  /** Validates as the validate endpoint does and throws a 400 listing every bad key. */
+  async validateOrThrow(config: Record<string, string>): Promise<void> {
+    const r = await buildConfigInfos(config, { plugins: this.o.plugins, providers: this.providers });
+    if (r.infos.error_count > 0) throw new ConfigValidationError("Connector", r.errors);
+  }
+
+  /** A `name` in the body must match the URL's; absent, it is set. */
+  protected checkName(name: string, input: Record<string, string>): Record<string, string> {
+    const config = { ...input };
+    if (config.name !== undefined && config.name !== name) {
+      throw new BadRequestError(
+        `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`,
+      );
+    }
+    config.name = name;
+    return config;
+  }
+
+  // ---------------------------------------------------------------- offsets helpers
+
+  protected async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+    if (!this.o.kafka)
+      throw new ConnectError("This worker has no Kafka client for consumer group offsets", 500);
+    const admin = this.o.kafka.admin();
+    await admin.connect();
+    try {
+      return await fn(admin);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  protected requireOffsetStore(): OffsetStore {
+    if (!this.o.offsets) throw new ConnectError("This worker has no offset store", 500);
+    return this.o.offsets;
+  }
+
+  protected connectorType(name: string, config: Readonly<Record<string, string>>): "source" | "sink" {
+    const t = this.typeOf(config);
+    if (t === "unknown") {
+      throw new ConnectError(
+        `Failed to find any class that implements Connector and which name matches ${config["connector.class"]} (connector ${name})`,
+        500,
+      );
+    }
+    return t;
+  }
+
+  // ---------------------------------------------------------------- loggers
+
+  loggerLevel(name: string): LoggerLevel | null {
+    return this.loggers.level(name);
+  }
+
+  allLoggerLevels(): Record<string, LoggerLevel> {
+    return this.loggers.allLevels();
+  }
+
+  setWorkerLoggerLevel(namespace: string, level: string): string[] {
+    const affected = this.loggers.setLevel(namespace, level);
+    this.o.logger.info({ namespace, level, affected }, "logger level changed");
+    return affected;
+  }
+
+  /** A status written by this worker. */
+  protected status(state: UnitState, trace: string | null = null): UnitStatus {
+    return { state, trace, workerId: this.o.workerId, generation: 0 };
+  }
+}
