@@ -5,11 +5,12 @@
  */
 import type { Consumer, EachBatchPayload } from "kafkajs";
 import type { SinkTask, SinkTaskContext, TaskConfig } from "../api/connector.js";
+import { RetriableError } from "../api/errors.js";
 import type { SinkRecord, TopicPartition } from "../api/records.js";
 import type { Logger } from "../log/logger.js";
 import { secondsSince, type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
 import { TransformStageError } from "../transforms/chain.js";
-import { sleep } from "./backoff.js";
+import { backoffMs, sleep } from "./backoff.js";
 import { type ErrorContext, type RecordErrorHandler, SKIPPED } from "./error-handler.js";
 import {
   ConverterStageError,
@@ -192,7 +193,7 @@ export class SinkTaskRunner {
           if (r && r !== SKIPPED) records.push(r);
         }
         if (records.length > 0) {
-          await this.o.task.put(records);
+          await this.putWithRetry(records);
           this.metrics.sinkPut(records.length);
         }
         const last = batch.messages[batch.messages.length - 1];
@@ -209,6 +210,27 @@ export class SinkTaskRunner {
       // kafkajs would retry the batch on its own; a failing put() fails the task instead, as in Kafka Connect
       this.failure ??= e;
       this.abort.abort();
+    }
+  }
+
+  /**
+   * put(), retried while it throws RetriableError (Kafka's RetriableException: the same records are
+   * delivered again after a backoff); any other error fails the task.
+   */
+  private async putWithRetry(records: readonly SinkRecord[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.o.task.put(records);
+        return;
+      } catch (e) {
+        if (!(e instanceof RetriableError) || this.abort.signal.aborted) throw e;
+        const wait = backoffMs(attempt, 100, 10_000);
+        this.log.warn(
+          { err: e, attempt, records: records.length },
+          `put() asked to retry; retrying in ${wait} ms`,
+        );
+        await sleep(wait, this.abort.signal);
+      }
     }
   }
 
