@@ -9,6 +9,7 @@ import { createRedis } from "../cluster/redis.js";
 import { RendezvousScheduler } from "../cluster/scheduler.js";
 import { UnitLeases } from "../cluster/unit-leases.js";
 import { loadWorkerProperties } from "../config/worker-file.js";
+import { ConfigProviderError, ConfigProviders } from "../herder/config-providers.js";
 import { DistributedHerder } from "../herder/distributed-herder.js";
 import {
   type DistributedWorkerConfig,
@@ -16,6 +17,7 @@ import {
   workerId,
 } from "../herder/worker-config.js";
 import { createKafka } from "../kafka/client.js";
+import { LoggerLevels } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { herderStateSource } from "../metrics/herder-state.js";
 import { installProcessMetrics } from "../metrics/task-metrics.js";
@@ -34,11 +36,6 @@ import { buildCommit } from "./build-info.js";
 import { StartupError } from "./standalone.js";
 import { UsageError } from "./usage-error.js";
 
-/** How long a worker's heartbeat keeps it a member: the bound on moving a dead worker's units. */
-const MEMBERSHIP_TTL_MS = 3000;
-/** A unit's lease: how long a dead worker's units wait before another worker may start them. */
-const LEASE_TTL_MS = 3000;
-
 export interface DistributedHandle {
   readonly port: number;
   shutdown(): Promise<void>;
@@ -55,6 +52,16 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
   }
   const id = workerId(config, hostname());
   const logger = log ?? createLogger(id).child({ group: config.groupId });
+  // before any child logger exists, so that /admin/loggers sees them all
+  const loggers = new LoggerLevels(logger);
+  let providers: ConfigProviders;
+  try {
+    providers = ConfigProviders.fromWorkerConfig(config.raw);
+  } catch (e) {
+    if (e instanceof ConfigProviderError)
+      throw new StartupError(`${workerPath}: ${e.message}`, 1, { cause: e });
+    throw e;
+  }
   const plugins = builtinPlugins();
   await loadPlugins(config.pluginPath, plugins, logger);
   const kafka = createKafka({
@@ -120,7 +127,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     redis,
     key: keys.members,
     workerId: id,
-    ttlMs: MEMBERSHIP_TTL_MS,
+    ttlMs: config.heartbeatTtlMs,
     logger,
   });
   await membership.start();
@@ -134,7 +141,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     redis,
     keyOf: keys.lease,
     owner: id,
-    ttlMs: LEASE_TTL_MS,
+    ttlMs: config.leaseTtlMs,
     logger,
     onLost: (unit) => {
       metrics.leaseLost.inc();
@@ -164,6 +171,8 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     clusterId,
     offsets,
     kafka,
+    providers,
+    loggers,
   });
   onLeaseLost = (unit) => herder.onLeaseLost(unit);
   leases.start();

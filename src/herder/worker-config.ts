@@ -219,6 +219,24 @@ export function distributedWorkerConfigDef(): ConfigDef {
       default: "redis://127.0.0.1:6379",
       importance: "HIGH",
       documentation: "Redis that holds cluster membership and locks (Ferry-specific).",
+    })
+    .define({
+      name: "unit.lease.ttl.ms",
+      type: "LONG",
+      default: 1500,
+      importance: "MEDIUM",
+      documentation:
+        "How long a worker's lease on a connector or task lasts; renewed every third of it. A killed worker's units start elsewhere about this long after it died (Ferry-specific).",
+      check: z.number().int().min(300, "Value must be at least 300"),
+    })
+    .define({
+      name: "worker.heartbeat.ttl.ms",
+      type: "LONG",
+      default: 1500,
+      importance: "MEDIUM",
+      documentation:
+        "How long a worker's membership heartbeat keeps it a member; refreshed every third of it (Ferry-specific).",
+      check: z.number().int().min(300, "Value must be at least 300"),
     });
   const topic = (name: string, doc: string, partitions: number | null) => {
     def.define({
@@ -254,6 +272,8 @@ export function distributedWorkerConfigDef(): ConfigDef {
 export interface DistributedWorkerConfig extends WorkerConfig {
   readonly groupId: string;
   readonly redisUrl: string;
+  readonly leaseTtlMs: number;
+  readonly heartbeatTtlMs: number;
   readonly configTopic: { name: string; replicationFactor: number };
   readonly offsetTopic: { name: string; replicationFactor: number; partitions: number };
   readonly statusTopic: { name: string; replicationFactor: number; partitions: number };
@@ -270,6 +290,8 @@ export function parseDistributedWorkerConfig(
     ...toWorkerConfig(raw, values),
     groupId: v("group.id"),
     redisUrl: v("redis.url"),
+    leaseTtlMs: v("unit.lease.ttl.ms"),
+    heartbeatTtlMs: v("worker.heartbeat.ttl.ms"),
     configTopic: {
       name: v("config.storage.topic"),
       replicationFactor: v("config.storage.replication.factor"),

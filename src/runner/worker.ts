@@ -52,7 +52,12 @@ export const taskKey = (id: TaskId) => `${id.connector}-${id.task}`;
 export function consumerSettings(
   worker: Readonly<Record<string, string>>,
   connector: Readonly<Record<string, string>>,
-): { sessionTimeout: number; heartbeatInterval: number; maxBytesPerPartition: number; maxWaitTimeInMs: number } {
+): {
+  sessionTimeout: number;
+  heartbeatInterval: number;
+  maxBytesPerPartition: number;
+  maxWaitTimeInMs: number;
+} {
   const get = (key: string, fallback: number) => {
     const v = connector[`consumer.override.${key}`] ?? worker[`consumer.${key}`];
     const n = v === undefined ? Number.NaN : Number(v.trim());
