@@ -148,6 +148,20 @@ export class DistributedHerder extends HerderBase implements Herder {
     // as Kafka: a stopped connector has no tasks; the empty task set is written before the target state
     if (state === "STOPPED") await this.o.configs.putTaskConfigs(name, []);
     await this.o.configs.putTargetState(name, state);
+    // The owner applies it asynchronously; answering once its status shows the new state (bounded) gives
+    // clients the standalone contract "after 202/204, /status says so" in the common case.
+    await this.awaitConnectorState(name, state === "STARTED" ? "RUNNING" : state, 5000);
+  }
+
+  private async awaitConnectorState(name: string, state: UnitState, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      await this.o.statuses.readToEnd();
+      const s = this.o.statuses.connector(name)?.state;
+      if (s === state || s === "FAILED" || !this.o.configs.connectorConfig(name)) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.o.logger.info({ connector: name, state }, "target state written; its status has not followed yet");
   }
 
   async restartConnector(name: string): Promise<void> {
