@@ -140,6 +140,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
   const leases = new UnitLeases({
     redis,
     keyOf: keys.lease,
+    fenceKeyOf: keys.fence,
     owner: id,
     ttlMs: config.leaseTtlMs,
     logger,

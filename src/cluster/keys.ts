@@ -9,6 +9,8 @@ export function clusterKeys(groupId: string) {
     members: `${p}:members`,
     /** lease of a unit (connector:<name> or task:<name>:<n>): the worker id that may run it */
     lease: (unit: string) => `${p}:lease:${unit}`,
+    /** fencing counter of a unit: incremented at each new lease, carried by the owner's writes */
+    fence: (unit: string) => `${p}:fence:${unit}`,
     /** short lock that makes "create only if absent" atomic across workers */
     createLock: (connector: string) => `${p}:create-lock:${connector}`,
   } as const;

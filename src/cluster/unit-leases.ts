@@ -7,9 +7,20 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "../log/logger.js";
 
+// A new lease increments the unit's fencing counter (never below ARGV[3], the highest token seen in Kafka,
+// so a Redis restart cannot send tokens backwards) and returns it; a lease already ours is extended and
+// keeps its token; 0 means another worker holds it.
 const ACQUIRE = `
-if redis.call("set", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then return 1 end
-if redis.call("get", KEYS[1]) == ARGV[1] then redis.call("pexpire", KEYS[1], ARGV[2]) return 1 end
+if redis.call("set", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then
+  local t = redis.call("incr", KEYS[2])
+  local floor = tonumber(ARGV[3])
+  if t <= floor then t = floor + 1 redis.call("set", KEYS[2], t) end
+  return t
+end
+if redis.call("get", KEYS[1]) == ARGV[1] then
+  redis.call("pexpire", KEYS[1], ARGV[2])
+  return tonumber(redis.call("get", KEYS[2]) or "0")
+end
 return 0`;
 const EXTEND = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) end return 0`;
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
@@ -17,6 +28,7 @@ const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call
 export interface UnitLeasesOptions {
   readonly redis: Redis;
   readonly keyOf: (unit: string) => string;
+  readonly fenceKeyOf: (unit: string) => string;
   readonly owner: string;
   readonly ttlMs: number;
   readonly logger: Logger;
@@ -25,7 +37,8 @@ export interface UnitLeasesOptions {
 }
 
 export class UnitLeases {
-  private readonly held = new Set<string>();
+  /** unit → the fencing token of our lease */
+  private readonly held = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private renewing: Promise<void> | null = null;
 
@@ -35,10 +48,30 @@ export class UnitLeases {
     return this.held.has(unit);
   }
 
-  async acquire(unit: string): Promise<boolean> {
-    const ok = (await this.o.redis.eval(ACQUIRE, 1, this.o.keyOf(unit), this.o.owner, this.o.ttlMs)) === 1;
-    if (ok) this.held.add(unit);
-    return ok;
+  /** The fencing token of the lease we hold on the unit, if any. */
+  token(unit: string): number | undefined {
+    return this.held.get(unit);
+  }
+
+  /**
+   * Takes the unit's lease; returns its fencing token, or null when another worker holds it. `floor` is the
+   * highest token already seen for the unit (in Kafka); the new token is above it.
+   */
+  async acquire(unit: string, floor = 0): Promise<number | null> {
+    const t = Number(
+      await this.o.redis.eval(
+        ACQUIRE,
+        2,
+        this.o.keyOf(unit),
+        this.o.fenceKeyOf(unit),
+        this.o.owner,
+        this.o.ttlMs,
+        floor,
+      ),
+    );
+    if (!(t > 0)) return null;
+    this.held.set(unit, t);
+    return t;
   }
 
   async release(unit: string): Promise<void> {
@@ -62,7 +95,7 @@ export class UnitLeases {
 
   /** Extends every held lease; a lease not extended (taken, expired, or Redis unreachable) is lost at once. */
   private async renew(): Promise<void> {
-    const units = [...this.held];
+    const units = [...this.held.keys()];
     if (units.length === 0) return;
     let results: [Error | null, unknown][] | null = null;
     try {

@@ -96,6 +96,7 @@ export class DistributedHerder extends HerderBase implements Herder {
       }),
     );
     this.unsubscribe.push(this.o.scheduler.onChange(() => this.requestReconcile()));
+    this.unsubscribe.push(this.o.statuses.onStaleWrite((unit) => this.reassertStatus(unit)));
     await this.reconcileNow();
     this.isReady = true;
   }
@@ -378,7 +379,7 @@ export class DistributedHerder extends HerderBase implements Herder {
     for (const [unit, w] of want) {
       if (this.running.has(unit)) continue;
       // the previous owner may still run it: wait until it released the lease (or the lease expired)
-      if (!(await this.o.leases.acquire(unit))) {
+      if ((await this.o.leases.acquire(unit, this.highestFence(unit))) === null) {
         waiting++;
         continue;
       }
@@ -402,12 +403,47 @@ export class DistributedHerder extends HerderBase implements Herder {
     }
   }
 
+  /** The highest fencing token seen in the status topic for a unit: new tokens go above it. */
+  private highestFence(unit: UnitKey): number {
+    const [kind, ...rest] = unit.split(":");
+    if (kind === "connector") return this.o.statuses.highestFence({ connector: rest.join(":") }) ?? 0;
+    const task = Number(rest.pop());
+    return this.o.statuses.highestFence({ connector: rest.join(":"), task }) ?? 0;
+  }
+
+  /** Status writes carry the unit's fencing token, so a zombie's late write is dropped by every reader. */
   private putTask(name: string, task: number, state: UnitState, trace: string | null = null): Promise<void> {
-    return this.o.statuses.putTask(name, task, this.status(state, trace));
+    const unit = taskUnit(name, task);
+    const status = this.status(state, trace);
+    this.lastStatus.set(unit, status);
+    const fence = this.o.leases.token(unit);
+    return this.o.statuses.putTask(name, task, status, fence === undefined ? {} : { fence });
   }
 
   private putConnector(name: string, state: UnitState, trace: string | null = null): Promise<void> {
-    return this.o.statuses.putConnector(name, this.status(state, trace));
+    const unit = connectorUnit(name);
+    const status = this.status(state, trace);
+    this.lastStatus.set(unit, status);
+    const fence = this.o.leases.token(unit);
+    return this.o.statuses.putConnector(name, status, fence === undefined ? {} : { fence });
+  }
+
+  /** the last status this worker wrote per unit it owns, to re-assert over a stale owner's late write */
+  private readonly lastStatus = new Map<UnitKey, UnitStatus>();
+
+  /**
+   * A record with a lower token landed on a unit's status: compaction would keep it (it is the last record),
+   * so the current owner writes its status again on top of it (design.md, "State in Kafka").
+   */
+  private reassertStatus(unit: { connector: string; task?: number }): void {
+    const key = unit.task === undefined ? connectorUnit(unit.connector) : taskUnit(unit.connector, unit.task);
+    const last = this.lastStatus.get(key);
+    if (!last || this.o.leases.token(key) === undefined || !this.running.has(key)) return;
+    const write =
+      unit.task === undefined
+        ? this.putConnector(unit.connector, last.state, last.trace)
+        : this.putTask(unit.connector, unit.task, last.state, last.trace);
+    write.catch((e) => this.o.logger.warn({ err: e, unit: key }, "re-asserting status failed"));
   }
 
   private resolved(config: Readonly<Record<string, string>>): Promise<Record<string, string>> {
@@ -460,7 +496,7 @@ export class DistributedHerder extends HerderBase implements Herder {
     }
     const stored = this.o.configs.taskConfigs(name);
     if (stored && JSON.stringify(stored) === JSON.stringify(generated)) return;
-    await this.o.configs.putTaskConfigs(name, generated);
+    await this.o.configs.putTaskConfigs(name, generated, this.o.leases.token(connectorUnit(name)));
   }
 
   private taskListener(name: string, task: number): StatusListener {
@@ -506,6 +542,7 @@ export class DistributedHerder extends HerderBase implements Herder {
       const task = Number(rest.pop());
       await this.o.worker.stopTask({ connector: rest.join(":"), task });
     }
+    this.lastStatus.delete(unit);
     await this.o.leases.release(unit);
   }
 
