@@ -78,6 +78,8 @@ export class DistributedHerder extends HerderBase implements Herder {
   private again = false;
   private readonly unsubscribe: (() => void)[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
+  /** units this worker should run but whose lease another worker still holds, since when */
+  private readonly waitingSince = new Map<UnitKey, number>();
   /** units whose lease was lost: stopped by the next reconciliation */
   private readonly lost = new Set<UnitKey>();
   private stopped = false;
@@ -97,7 +99,9 @@ export class DistributedHerder extends HerderBase implements Herder {
     );
     this.unsubscribe.push(this.o.scheduler.onChange(() => this.requestReconcile()));
     this.unsubscribe.push(this.o.statuses.onStaleWrite((unit) => this.reassertStatus(unit)));
-    await this.reconcileNow();
+    // ready once the stores are loaded (before this) and the first pass is under way: units whose leases
+    // other workers still hold are taken over as those workers hand them back, without holding up start-up
+    this.requestReconcile();
     this.isReady = true;
   }
 
@@ -183,7 +187,7 @@ export class DistributedHerder extends HerderBase implements Herder {
     if (!this.o.configs.taskConfigs(name)?.[task]) throw new NotFoundError(`Task ${name}-${task} not found`);
     if (this.o.scheduler.owns(taskUnit(name, task))) {
       this.restartWanted.add(taskUnit(name, task));
-      await this.reconcileNow();
+      this.requestReconcile();
       return;
     }
     await this.o.configs.putRestartRequest(name, { includeTasks: true, onlyFailed: true });
@@ -320,11 +324,6 @@ export class DistributedHerder extends HerderBase implements Herder {
     });
   }
 
-  private async reconcileNow(): Promise<void> {
-    this.requestReconcile();
-    await this.reconciling;
-  }
-
   private async reconcileLoop(): Promise<void> {
     do {
       this.again = false;
@@ -367,6 +366,7 @@ export class DistributedHerder extends HerderBase implements Herder {
 
   private async reconcile(): Promise<void> {
     const want = this.desired();
+    for (const unit of this.waitingSince.keys()) if (!want.has(unit)) this.waitingSince.delete(unit);
     // stop what should not run here any more, or runs with an outdated config
     for (const [unit, r] of [...this.running.entries()]) {
       const w = want.get(unit);
@@ -381,8 +381,17 @@ export class DistributedHerder extends HerderBase implements Herder {
       // the previous owner may still run it: wait until it released the lease (or the lease expired)
       if ((await this.o.leases.acquire(unit, this.highestFence(unit))) === null) {
         waiting++;
+        const since = this.waitingSince.get(unit) ?? Date.now();
+        this.waitingSince.set(unit, since);
+        if (Date.now() - since > 5000 && (Date.now() - since) % 5000 < 150) {
+          this.o.logger.warn(
+            { unit, waitedMs: Date.now() - since },
+            "still waiting for another worker to release a unit's lease",
+          );
+        }
         continue;
       }
+      this.waitingSince.delete(unit);
       this.restartWanted.delete(unit);
       if (w.kind === "connector") await this.startConnectorUnit(w.name, w.fingerprint);
       else await this.startTaskUnit(w.name, w.task, w.fingerprint);
