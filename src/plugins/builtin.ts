@@ -3,6 +3,7 @@ import { datagenSourcePlugin } from "../connectors/datagen/index.js";
 import { fileStreamSinkPlugin, fileStreamSourcePlugin } from "../connectors/file/index.js";
 import { httpSinkPlugin } from "../connectors/http-sink/index.js";
 import { httpSourcePlugin } from "../connectors/http-source/index.js";
+import { verifiableSinkPlugin, verifiableSourcePlugin } from "../connectors/verifiable/index.js";
 import { converterPlugins } from "../converters/index.js";
 import { predicatePlugins, transformationPlugins } from "../transforms/index.js";
 import { PluginRegistry } from "./registry.js";
@@ -15,6 +16,8 @@ export function builtinPlugins(): PluginRegistry {
       datagenSourcePlugin,
       httpSourcePlugin,
       httpSinkPlugin,
+      verifiableSourcePlugin,
+      verifiableSinkPlugin,
     ])
     .addAll(converterPlugins)
     .addAll(transformationPlugins)

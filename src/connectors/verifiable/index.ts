@@ -1,0 +1,2 @@
+export { verifiableSinkPlugin } from "./verifiable-sink.js";
+export { verifiableSourcePlugin } from "./verifiable-source.js";
