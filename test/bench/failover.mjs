@@ -13,7 +13,6 @@ import {
   freePort,
   httpOk,
   KAFKA_BOOTSTRAP,
-  kafka,
   median,
   sleep,
   startProcess,
