@@ -6,8 +6,13 @@
  * groupMessagesPerPartition: upstream copies the partition's array for every message
  * (`[...current, message]`), which is quadratic in the batch size; a 20,000-record batch spent over a
  * second there. This version appends, with the same result shape.
+ *
+ * produce/v3/request.js (which produce v4..v7 reuse): upstream spreads every message into a new object,
+ * sorts the timestamps, and builds an Encoder per record and a byte-at-a-time CRC32C; ./produce-request
+ * writes the same bytes into one buffer per partition (see there).
  */
 import { createRequire, Module } from "node:module";
+import { produceRequestV3 } from "./produce-request.js";
 
 const require = createRequire(import.meta.url);
 
@@ -50,8 +55,12 @@ function replaceModule(request: string, exports: unknown): void {
 }
 
 replaceModule("kafkajs/src/producer/groupMessagesPerPartition.js", groupMessagesPerPartition);
+replaceModule("kafkajs/src/protocol/requests/produce/v3/request.js", produceRequestV3);
 
-/** true when kafkajs uses the patched module (checked by a unit test) */
+/** true when kafkajs uses the patched modules (checked by a unit test) */
 export function kafkajsPatched(): boolean {
-  return require("kafkajs/src/producer/groupMessagesPerPartition.js") === groupMessagesPerPartition;
+  return (
+    require("kafkajs/src/producer/groupMessagesPerPartition.js") === groupMessagesPerPartition &&
+    require("kafkajs/src/protocol/requests/produce/v3/request.js") === produceRequestV3
+  );
 }
