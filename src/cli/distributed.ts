@@ -9,14 +9,12 @@ import { createRedis } from "../cluster/redis.js";
 import { RendezvousScheduler } from "../cluster/scheduler.js";
 import { UnitLeases } from "../cluster/unit-leases.js";
 import { loadWorkerProperties } from "../config/worker-file.js";
-import { ConfigProviderError, ConfigProviders } from "../herder/config-providers.js";
 import { DistributedHerder } from "../herder/distributed-herder.js";
 import {
   type DistributedWorkerConfig,
   parseDistributedWorkerConfig,
   workerId,
 } from "../herder/worker-config.js";
-import { createKafka } from "../kafka/client.js";
 import { LoggerLevels } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { herderStateSource } from "../metrics/herder-state.js";
@@ -33,7 +31,8 @@ import { KafkaOffsetStore } from "../state/kafka/kafka-offset-store.js";
 import { KafkaStatusStore } from "../state/kafka/kafka-status-store.js";
 import { buildTransformChain } from "../transforms/chain.js";
 import { buildCommit } from "./build-info.js";
-import { StartupError } from "./standalone.js";
+import { connectKafka, workerProviders } from "./startup.js";
+import { StartupError } from "./startup-error.js";
 import { UsageError } from "./usage-error.js";
 
 export interface DistributedHandle {
@@ -54,38 +53,10 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
   const logger = log ?? createLogger(id).child({ group: config.groupId });
   // before any child logger exists, so that /admin/loggers sees them all
   const loggers = new LoggerLevels(logger);
-  let providers: ConfigProviders;
-  try {
-    providers = ConfigProviders.fromWorkerConfig(config.raw);
-  } catch (e) {
-    if (e instanceof ConfigProviderError)
-      throw new StartupError(`${workerPath}: ${e.message}`, 1, { cause: e });
-    throw e;
-  }
+  const providers = workerProviders(config, workerPath);
   const plugins = builtinPlugins();
   await loadPlugins(config.pluginPath, plugins, logger);
-  const kafka = createKafka({
-    brokers: config.bootstrapServers,
-    clientId: config.clientId || `ferry-${id}`,
-    logger,
-  });
-
-  const admin = kafka.admin();
-  let clusterId: string;
-  try {
-    await admin.connect();
-    clusterId = (await admin.describeCluster()).clusterId;
-  } catch (e) {
-    throw new StartupError(
-      `Cannot reach Kafka at bootstrap.servers=${config.bootstrapServers.join(",")}: ${(e as Error).message}`,
-      1,
-      {
-        cause: e,
-      },
-    );
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  const { kafka, clusterId } = await connectKafka(config, id, logger);
 
   const configs = new KafkaConfigStore({
     kafka,

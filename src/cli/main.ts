@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /** The `ferry` command. */
 import { runDistributed } from "./distributed.js";
-import { runStandalone, StartupError } from "./standalone.js";
+import { runStandalone } from "./standalone.js";
+import { StartupError } from "./startup-error.js";
 import { UsageError } from "./usage-error.js";
 
 const USAGE = `Usage:

@@ -7,7 +7,7 @@ import { hostname } from "node:os";
 import { type ConnectorFile, loadConnectorFile } from "../config/connector-file.js";
 import { loadWorkerProperties } from "../config/worker-file.js";
 import { buildConfigInfos } from "../herder/config-infos.js";
-import { ConfigProviderError, ConfigProviders } from "../herder/config-providers.js";
+import type { ConfigProviders } from "../herder/config-providers.js";
 import { validateConnectorConfig } from "../herder/connector-validation.js";
 import { StandaloneHerder } from "../herder/standalone-herder.js";
 import {
@@ -15,7 +15,6 @@ import {
   type StandaloneWorkerConfig,
   workerId,
 } from "../herder/worker-config.js";
-import { createKafka } from "../kafka/client.js";
 import { LoggerLevels } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { herderStateSource } from "../metrics/herder-state.js";
@@ -33,18 +32,9 @@ import { MemoryConfigStore } from "../state/memory-config-store.js";
 import { MemoryStatusStore } from "../state/memory-status-store.js";
 import { buildTransformChain } from "../transforms/chain.js";
 import { buildCommit } from "./build-info.js";
+import { connectKafka, workerProviders } from "./startup.js";
+import { StartupError } from "./startup-error.js";
 import { UsageError } from "./usage-error.js";
-
-/** Exit codes: 1 bad worker config or start-up failure, 3 a connector could not be created (as Kafka). */
-export class StartupError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
 
 /**
  * Problems of a connector config, as the REST API would report them (variables resolved, their values never
@@ -117,14 +107,7 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
   const logger = log ?? createLogger(id);
   // before any child logger exists, so that /admin/loggers sees them all
   const loggers = new LoggerLevels(logger);
-  let providers: ConfigProviders;
-  try {
-    providers = ConfigProviders.fromWorkerConfig(config.raw);
-  } catch (e) {
-    if (e instanceof ConfigProviderError)
-      throw new StartupError(`${workerPath}: ${e.message}`, 1, { cause: e });
-    throw e;
-  }
+  const providers = workerProviders(config, workerPath);
   const plugins = builtinPlugins();
   await loadPlugins(config.pluginPath, plugins, logger);
   const files = await checkConnectorFiles(connectorPaths, plugins, providers);
@@ -136,27 +119,7 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
     throw new StartupError(`offset.storage.file.filename: ${(e as Error).message}`, 1, { cause: e });
   }
 
-  const kafka = createKafka({
-    brokers: config.bootstrapServers,
-    clientId: config.clientId || `ferry-${id}`,
-    logger,
-  });
-  const admin = kafka.admin();
-  let clusterId: string;
-  try {
-    await admin.connect();
-    clusterId = (await admin.describeCluster()).clusterId;
-  } catch (e) {
-    throw new StartupError(
-      `Cannot reach Kafka at bootstrap.servers=${config.bootstrapServers.join(",")}: ${(e as Error).message}`,
-      1,
-      {
-        cause: e,
-      },
-    );
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  const { kafka, clusterId } = await connectKafka(config, id, logger);
 
   // before the Worker: its task runners pick up the process's metrics
   const metrics = new WorkerMetrics({ workerId: id, mode: "standalone" });

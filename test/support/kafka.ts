@@ -6,14 +6,30 @@ export function testKafka(): Kafka {
   return new Kafka({ clientId: uniqueName("test"), brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
 }
 
+/**
+ * Creates a topic and waits until every partition has a leader. kafkajs's own waitForLeaders gives up on
+ * UNKNOWN_TOPIC_OR_PARTITION, which a broker that just started answers for a while, so this polls instead.
+ */
 export async function createTopic(name: string, partitions = 1): Promise<void> {
   const admin = testKafka().admin();
   await admin.connect();
   try {
     await admin.createTopics({
       topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
-      waitForLeaders: true,
+      waitForLeaders: false,
     });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: [name] });
+        const parts = meta.topics[0]?.partitions ?? [];
+        if (parts.length === partitions && parts.every((p) => p.leader >= 0)) return;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+      }
+      if (Date.now() > deadline) throw new Error(`topic ${name} has no leader after 30 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } finally {
     await admin.disconnect();
   }

@@ -1,0 +1,44 @@
+/** Start-up steps both worker modes share; each failure is a StartupError naming what to fix. */
+import type { Kafka } from "kafkajs";
+import { ConfigProviderError, ConfigProviders } from "../herder/config-providers.js";
+import type { WorkerConfig } from "../herder/worker-config.js";
+import { createKafka } from "../kafka/client.js";
+import type { Logger } from "../log/logger.js";
+import { StartupError } from "./startup-error.js";
+
+/** The worker's config providers (config.providers); a bad one stops start-up naming the worker file. */
+export function workerProviders(config: WorkerConfig, workerPath: string): ConfigProviders {
+  try {
+    return ConfigProviders.fromWorkerConfig(config.raw);
+  } catch (e) {
+    if (e instanceof ConfigProviderError)
+      throw new StartupError(`${workerPath}: ${e.message}`, 1, { cause: e });
+    throw e;
+  }
+}
+
+/** The Kafka client, and the cluster id (which also proves the brokers answer). */
+export async function connectKafka(
+  config: WorkerConfig,
+  workerId: string,
+  logger: Logger,
+): Promise<{ kafka: Kafka; clusterId: string }> {
+  const kafka = createKafka({
+    brokers: config.bootstrapServers,
+    clientId: config.clientId || `ferry-${workerId}`,
+    logger,
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    return { kafka, clusterId: (await admin.describeCluster()).clusterId };
+  } catch (e) {
+    throw new StartupError(
+      `Cannot reach Kafka at bootstrap.servers=${config.bootstrapServers.join(",")}: ${(e as Error).message}`,
+      1,
+      { cause: e },
+    );
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
