@@ -4,6 +4,7 @@
  * GET /connector-plugins/{p}/config and PUT .../config/validate.
  */
 import type { z } from "zod";
+import { ConfigError } from "./errors.js";
 
 export type ConfigType =
   | "STRING"
@@ -70,6 +71,16 @@ export class ConfigDef {
     const g: string[] = [];
     for (const k of this.keys.values()) if (k.group && !g.includes(k.group)) g.push(k.group);
     return g;
+  }
+
+  /** `parse`, for code that cannot go on with a bad config: throws a ConfigError listing every bad key. */
+  parseOrThrow(props: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+    const { values, errors } = this.parse(props);
+    const problems = Object.entries(errors);
+    if (problems.length > 0) {
+      throw new ConfigError(problems.map(([k, m]) => `${k}: ${m.join(", ")}`).join("; "));
+    }
+    return values;
   }
 
   /** Parse string properties into typed values; never throws for bad input, reports per key. */

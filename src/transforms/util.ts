@@ -4,34 +4,15 @@
  */
 import { z } from "zod";
 import type { ConfigDef } from "../api/config-def.js";
+import { ConfigError } from "../api/errors.js";
 import type { ConnectRecord, SinkRecord } from "../api/records.js";
 import { DataError, type Field, type Schema, SchemaBuilder, type SchemaType, Struct } from "../api/schema.js";
 import type { Predicate, PredicatePlugin, Transformation, TransformationPlugin } from "../api/transform.js";
 import { FERRY_VERSION } from "../version.js";
+
+export { ConfigError };
+
 import { compileJavaRegex } from "./java-regex.js";
-
-/**
- * Bad transform or predicate configuration (Kafka's ConfigException). `key` names the offending key when
- * there is one, so the chain can re-report it under `transforms.<alias>.<key>`.
- */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-  constructor(
-    message: string,
-    readonly key?: string,
-    /** The raw value and the reason, when the message is Kafka's "Invalid value X for configuration K: why". */
-    readonly detail?: { readonly value: unknown; readonly reason: string },
-  ) {
-    super(message);
-  }
-
-  static invalid(key: string, value: unknown, reason: string): ConfigError {
-    return new ConfigError(`Invalid value ${String(value)} for configuration ${key}: ${reason}`, key, {
-      value,
-      reason,
-    });
-  }
-}
 
 /** A JS stand-in for Java's class name in Kafka's error messages ("found: java.lang.String" → "found: string"). */
 export function typeName(value: unknown): string {

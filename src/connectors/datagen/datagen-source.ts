@@ -83,21 +83,13 @@ export function datagenConfigDef(): ConfigDef {
     });
 }
 
-function parseOrThrow(config: Record<string, string>): Record<string, unknown> {
-  const parsed = datagenConfigDef().parse(config);
-  const problems = Object.entries(parsed.errors);
-  if (problems.length > 0)
-    throw new ConfigError(problems.map(([k, m]) => `${k}: ${m.join(", ")}`).join("; "));
-  return parsed.values;
-}
-
 class DatagenSourceConnector implements Connector {
   private props: Record<string, string> = {};
   version() {
     return FERRY_VERSION;
   }
   start(config: Record<string, string>) {
-    parseOrThrow(config);
+    datagenConfigDef().parseOrThrow(config);
     this.props = { ...config };
   }
   taskConfigs(maxTasks: number): TaskConfig[] {
@@ -141,7 +133,7 @@ export class DatagenSourceTask implements SourceTask {
   }
 
   async start(config: TaskConfig, ctx: SourceTaskContext) {
-    const v = parseOrThrow(config);
+    const v = datagenConfigDef().parseOrThrow(config);
     this.ctx = ctx;
     this.topic = v[TOPIC_CONFIG] as string;
     this.template = TEMPLATES[v[TEMPLATE_CONFIG] as string] as Template;

@@ -89,13 +89,11 @@ export class FileStreamSourceTask implements SourceTask {
   }
 
   start(config: TaskConfig, ctx: SourceTaskContext) {
-    const parsed = fileStreamSourceConfigDef().parse(config);
-    const problems = Object.entries(parsed.errors);
-    if (problems.length > 0) throw new Error(problems.map(([k, m]) => `${k}: ${m.join(", ")}`).join("; "));
-    const file = parsed.values[FILE_CONFIG] as string | null;
+    const values = fileStreamSourceConfigDef().parseOrThrow(config);
+    const file = values[FILE_CONFIG] as string | null;
     this.filename = file && file.length > 0 ? file : null;
-    this.topic = parsed.values[TOPIC_CONFIG] as string;
-    this.batchSize = parsed.values[BATCH_SIZE_CONFIG] as number;
+    this.topic = values[TOPIC_CONFIG] as string;
+    this.batchSize = values[BATCH_SIZE_CONFIG] as number;
     this.partition = this.filename ? { filename: this.filename } : null;
     this.ctx = ctx;
   }

@@ -20,7 +20,7 @@ import type {
   SinkTaskContext,
   TaskConfig,
 } from "../../api/connector.js";
-import { ConfigError, RetriableError } from "../../api/errors.js";
+import { RetriableError } from "../../api/errors.js";
 import type { SinkRecord } from "../../api/records.js";
 import { Struct } from "../../api/schema.js";
 import { FERRY_VERSION } from "../../version.js";
@@ -83,21 +83,13 @@ export function httpSinkConfigDef(): ConfigDef {
     });
 }
 
-function parseOrThrow(config: Record<string, string>): Record<string, unknown> {
-  const parsed = httpSinkConfigDef().parse(config);
-  const problems = Object.entries(parsed.errors);
-  if (problems.length > 0)
-    throw new ConfigError(problems.map(([k, m]) => `${k}: ${m.join(", ")}`).join("; "));
-  return parsed.values;
-}
-
 class HttpSinkConnector implements Connector {
   private props: Record<string, string> = {};
   version() {
     return FERRY_VERSION;
   }
   start(config: Record<string, string>) {
-    parseOrThrow(config);
+    httpSinkConfigDef().parseOrThrow(config);
     this.props = { ...config };
   }
   taskConfigs(maxTasks: number): TaskConfig[] {
@@ -155,7 +147,7 @@ export class HttpSinkTask implements SinkTask {
   }
 
   start(config: TaskConfig, ctx: SinkTaskContext) {
-    const v = parseOrThrow(config);
+    const v = httpSinkConfigDef().parseOrThrow(config);
     this.ctx = ctx;
     this.url = v[URL_CONFIG] as string;
     this.batchSize = v[BATCH_SIZE_CONFIG] as number;

@@ -16,7 +16,6 @@ import type {
   SourceTaskContext,
   TaskConfig,
 } from "../../api/connector.js";
-import { ConfigError } from "../../api/errors.js";
 import { type SourceRecord, sourceRecord } from "../../api/records.js";
 import { Schemas } from "../../api/schema.js";
 import { FERRY_VERSION } from "../../version.js";
@@ -102,21 +101,13 @@ export function httpSourceConfigDef(): ConfigDef {
     });
 }
 
-function parseOrThrow(config: Record<string, string>): Record<string, unknown> {
-  const parsed = httpSourceConfigDef().parse(config);
-  const problems = Object.entries(parsed.errors);
-  if (problems.length > 0)
-    throw new ConfigError(problems.map(([k, m]) => `${k}: ${m.join(", ")}`).join("; "));
-  return parsed.values;
-}
-
 class HttpSourceConnector implements Connector {
   private props: Record<string, string> = {};
   version() {
     return FERRY_VERSION;
   }
   start(config: Record<string, string>) {
-    parseOrThrow(config);
+    httpSourceConfigDef().parseOrThrow(config);
     this.props = { ...config };
   }
   taskConfigs(): TaskConfig[] {
@@ -207,7 +198,7 @@ export class HttpSourceTask implements SourceTask {
   }
 
   async start(config: TaskConfig, ctx: SourceTaskContext) {
-    const v = parseOrThrow(config);
+    const v = httpSourceConfigDef().parseOrThrow(config);
     this.ctx = ctx;
     this.topic = v[TOPIC_CONFIG] as string;
     this.path = v[PATH_CONFIG] as string;

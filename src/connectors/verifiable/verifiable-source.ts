@@ -15,7 +15,6 @@ import type {
   SourceTaskContext,
   TaskConfig,
 } from "../../api/connector.js";
-import { ConfigError } from "../../api/errors.js";
 import { type RecordMetadata, type SourceRecord, sourceRecord } from "../../api/records.js";
 import { type Schema, SchemaBuilder, Schemas, Struct } from "../../api/schema.js";
 import { FERRY_VERSION } from "../../version.js";
@@ -74,21 +73,13 @@ export function verifiableSourceConfigDef(): ConfigDef {
     });
 }
 
-function parseOrThrow(config: Record<string, string>): Record<string, unknown> {
-  const parsed = verifiableSourceConfigDef().parse(config);
-  const problems = Object.entries(parsed.errors);
-  if (problems.length > 0)
-    throw new ConfigError(problems.map(([k, m]) => `${k}: ${m.join(", ")}`).join("; "));
-  return parsed.values;
-}
-
 class VerifiableSourceConnector implements Connector {
   private props: Record<string, string> = {};
   version() {
     return FERRY_VERSION;
   }
   start(config: Record<string, string>) {
-    parseOrThrow(config);
+    verifiableSourceConfigDef().parseOrThrow(config);
     this.props = { ...config };
   }
   taskConfigs(maxTasks: number): TaskConfig[] {
@@ -123,7 +114,7 @@ export class VerifiableSourceTask implements SourceTask {
   }
 
   async start(config: TaskConfig, ctx: SourceTaskContext) {
-    const v = parseOrThrow(config);
+    const v = verifiableSourceConfigDef().parseOrThrow(config);
     this.ctx = ctx;
     this.name = config[NAME_CONFIG] ?? "";
     this.id = taskIdOf(config);
