@@ -221,6 +221,17 @@ export function distributedWorkerConfigDef(): ConfigDef {
       documentation: "Redis that holds cluster membership and locks (Ferry-specific).",
     })
     .define({
+      name: "exactly.once.source.support",
+      type: "STRING",
+      default: "disabled",
+      importance: "HIGH",
+      documentation:
+        "Whether to enable exactly-once support for source connectors in the cluster by using transactions to write source records and their source offsets. Permitted values are disabled, preparing, enabled.",
+      check: z.enum(["disabled", "preparing", "enabled"], {
+        message: "String must be one of: disabled, preparing, enabled",
+      }),
+    })
+    .define({
       name: "unit.lease.ttl.ms",
       type: "LONG",
       default: 1500,

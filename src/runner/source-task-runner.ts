@@ -3,6 +3,10 @@
  * Kafka acknowledged. Polling overlaps with the send in flight: while one batch is on the wire, the next
  * accumulates (bounded), and goes out as one request when the first is acknowledged. One send in flight
  * keeps per-partition order without an idempotent producer.
+ *
+ * With exactly-once (options.transactions, see exactly-once.ts) a send is a transaction holding the records
+ * and their offsets: one per poll() (transaction.boundary=poll) or one per interval; nothing goes through
+ * the offset store's periodic flush, and a task fenced by a newer owner stops without failing.
  */
 import type { RecordMetadata as KafkaRecordMetadata, Producer, TopicMessages } from "kafkajs";
 import type { SourceTask, SourceTaskContext, TaskConfig } from "../api/connector.js";
@@ -14,6 +18,7 @@ import { type OffsetStore, offsetKey } from "../state/types.js";
 import { TransformStageError } from "../transforms/chain.js";
 import { backoffMs, sleep } from "./backoff.js";
 import { type ErrorContext, type RecordErrorHandler, SKIPPED } from "./error-handler.js";
+import { isFenced, type SourceTransactions } from "./exactly-once.js";
 import {
   ConverterStageError,
   type Converters,
@@ -29,7 +34,10 @@ export interface SourceTaskRunnerOptions {
   readonly taskId: number;
   readonly task: SourceTask;
   readonly config: TaskConfig;
-  readonly producer: Producer;
+  /** the producer of the at-least-once path; unused (may be absent) with `transactions` */
+  readonly producer?: Producer;
+  /** exactly-once: records and offsets in one transaction (exactly-once.ts) */
+  readonly transactions?: SourceTransactions;
   readonly chain: TransformChain;
   readonly converters: Converters;
   readonly offsets: OffsetStore;
@@ -60,6 +68,8 @@ interface Pending {
   readonly out: OutgoingMessage | null;
   /** estimated bytes on the wire */
   readonly size: number;
+  /** the last record of its poll() (transaction.boundary=poll ends a transaction there) */
+  pollEnd: boolean;
 }
 
 /** per-record overhead in a v2 record batch (varints, attributes, deltas), roughly */
@@ -101,6 +111,10 @@ export class SourceTaskRunner {
   private dirty = false;
   private readonly partitionKeys = new WeakMap<SourcePartition, string>();
   private lastFlush = Date.now();
+  /** exactly-once, interval boundary: when the current transaction's first record was buffered */
+  private txnStart = 0;
+  /** set by drain(): send everything, whatever the transaction boundary */
+  private draining = false;
   private done: Promise<void> | null = null;
   private readonly log: Logger;
   private readonly maxBuffered: number;
@@ -139,7 +153,10 @@ export class SourceTaskRunner {
       },
     };
     let failed = false;
+    let fenced = false;
     try {
+      // exactly-once: fence the previous owner (aborting its open transaction) before reading its offsets
+      await this.o.transactions?.fence();
       // offsets may have been written by the worker that ran this task before: read them to the end first
       await this.o.offsets.readToEnd();
       await task.start(this.o.config, ctx);
@@ -149,9 +166,15 @@ export class SourceTaskRunner {
       await this.drain();
       await this.flushOffsets();
     } catch (e) {
-      failed = true;
-      this.log.error({ err: e }, "source task failed");
-      status.onFailure(e);
+      if (this.o.transactions && isFenced(e)) {
+        // a newer owner runs this task now; its status is theirs to write
+        fenced = true;
+        this.log.warn({ err: e }, "source task fenced by a newer owner; stopping");
+      } else {
+        failed = true;
+        this.log.error({ err: e }, "source task failed");
+        status.onFailure(e);
+      }
     } finally {
       this.abort.abort();
       try {
@@ -159,7 +182,7 @@ export class SourceTaskRunner {
       } catch (e) {
         this.log.error({ err: e }, "source task stop() threw");
       }
-      if (!failed) status.onShutdown();
+      if (!failed && !fenced) status.onShutdown();
       this.log.info({ acked: this.acked }, "source task stopped");
     }
   }
@@ -178,10 +201,11 @@ export class SourceTaskRunner {
         await this.enqueue(records);
         this.kickSend();
       } else {
+        if (this.o.transactions?.boundary === "interval") this.kickSend();
         // a task that returns nothing at once must not starve timers and I/O
         await new Promise((r) => setImmediate(r));
       }
-      if (this.dirty && Date.now() - this.lastFlush >= this.o.offsetFlushIntervalMs)
+      if (!this.o.transactions && this.dirty && Date.now() - this.lastFlush >= this.o.offsetFlushIntervalMs)
         await this.flushOffsets();
     }
   }
@@ -201,12 +225,18 @@ export class SourceTaskRunner {
       }
       // a skipped record is committed in its place, as one a transform dropped
       const msg = out === SKIPPED ? null : out;
-      this.pending.push({ record, out: msg, size: estimateSize(msg) });
+      this.pending.push({ record, out: msg, size: estimateSize(msg), pollEnd: false });
     }
+    const last = this.pending[this.pending.length - 1];
+    if (last && records.length > 0) last.pollEnd = true;
   }
 
   private kickSend(): void {
     if (this.sending || this.pending.length === 0 || this.sendError) return;
+    if (this.o.transactions) {
+      this.kickTransaction(this.o.transactions);
+      return;
+    }
     // take records up to the count and byte limits (always at least one)
     let n = 0;
     let bytes = 0;
@@ -229,7 +259,81 @@ export class SourceTaskRunner {
       });
   }
 
+  /** Exactly-once: the next transaction's records, cut at the transaction boundary. */
+  private kickTransaction(tx: SourceTransactions): void {
+    let n: number;
+    if (tx.boundary === "interval") {
+      if (this.txnStart === 0) this.txnStart = Date.now();
+      const due =
+        this.draining ||
+        Date.now() - this.txnStart >= tx.intervalMs ||
+        this.pending.length >= this.maxBuffered;
+      if (!due) return;
+      n = this.pending.length;
+    } else {
+      const end = this.pending.findIndex((p) => p.pollEnd);
+      n = end < 0 ? this.pending.length : end + 1;
+    }
+    const batch = this.pending.slice(0, n);
+    this.pending = this.pending.slice(n);
+    this.txnStart = 0;
+    this.sending = this.sendTransaction(tx, batch)
+      .then((meta) => this.onAcked(batch, meta))
+      .catch((e) => {
+        this.sendError = e;
+      })
+      .finally(() => {
+        this.sending = null;
+        this.kickSend();
+      });
+  }
+
+  private async sendTransaction(
+    tx: SourceTransactions,
+    batch: readonly Pending[],
+  ): Promise<KafkaRecordMetadata[]> {
+    // produce requests within the byte limit (a partition's records form one record batch)
+    const chunks: TopicMessages[][] = [];
+    let chunk = new Map<string, TopicMessages>();
+    let bytes = 0;
+    const offsets = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+    for (const p of batch) {
+      const { sourcePartition, sourceOffset } = p.record;
+      if (sourcePartition && sourceOffset)
+        offsets.set(this.keyOf(sourcePartition), { partition: sourcePartition, offset: sourceOffset });
+      if (!p.out) continue;
+      if (chunk.size > 0 && bytes + p.size > this.maxBatchBytes) {
+        chunks.push([...chunk.values()]);
+        chunk = new Map();
+        bytes = 0;
+      }
+      let tm = chunk.get(p.out.topic);
+      if (!tm) {
+        tm = { topic: p.out.topic, messages: [] };
+        chunk.set(p.out.topic, tm);
+      }
+      tm.messages.push(p.out.message);
+      bytes += p.size;
+    }
+    if (chunk.size > 0) chunks.push([...chunk.values()]);
+    const topics = new Set(chunks.flatMap((c) => c.map((t) => t.topic)));
+    if (topics.size > 0) await this.o.topicCreator?.ensure(topics);
+    return tx.commit(chunks, [...offsets.values()], this.abort.signal);
+  }
+
+  /** tasks usually reuse one partition object: canonical JSON once per object, not per record */
+  private keyOf(partition: SourcePartition): string {
+    let key = this.partitionKeys.get(partition);
+    if (key === undefined) {
+      key = offsetKey(this.o.connector, partition);
+      this.partitionKeys.set(partition, key);
+    }
+    return key;
+  }
+
   private async sendWithRetry(batch: readonly Pending[]): Promise<KafkaRecordMetadata[]> {
+    const producer = this.o.producer;
+    if (!producer) throw new Error("SourceTaskRunner: a producer is required without transactions");
     const byTopic = new Map<string, TopicMessages>();
     for (const p of batch) {
       if (!p.out) continue;
@@ -244,7 +348,7 @@ export class SourceTaskRunner {
     await this.o.topicCreator?.ensure(byTopic.keys());
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.o.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+        return await producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
       } catch (e) {
         // Kafka Connect's producer retries forever (delivery.timeout.ms = MAX); a stopping task gives up
         // after offset.flush.timeout.ms and leaves these records to be re-sent from the committed offset.
@@ -275,14 +379,12 @@ export class SourceTaskRunner {
     const commitRecord = this.o.task.commitRecord?.bind(this.o.task);
     for (const p of batch) {
       const { sourcePartition, sourceOffset } = p.record;
-      if (sourcePartition && sourceOffset) {
-        // tasks usually reuse one partition object: canonical JSON once per object, not per record
-        let key = this.partitionKeys.get(sourcePartition);
-        if (key === undefined) {
-          key = offsetKey(this.o.connector, sourcePartition);
-          this.partitionKeys.set(sourcePartition, key);
-        }
-        this.committable.set(key, { partition: sourcePartition, offset: sourceOffset });
+      // exactly-once: the offsets were committed in the transaction itself
+      if (sourcePartition && sourceOffset && !this.o.transactions) {
+        this.committable.set(this.keyOf(sourcePartition), {
+          partition: sourcePartition,
+          offset: sourceOffset,
+        });
         this.dirty = true;
       }
       if (p.out) written++;
@@ -299,11 +401,13 @@ export class SourceTaskRunner {
     }
     this.acked += batch.length;
     this.metrics.sourceWritten(written, batch.length);
+    if (this.o.transactions) await this.o.task.commit?.();
   }
 
   /** Waits for what is buffered and in flight, up to offset.flush.timeout.ms. */
   private async drain(): Promise<void> {
     const deadline = Date.now() + this.o.offsetFlushTimeoutMs;
+    this.draining = true;
     this.kickSend();
     while ((this.sending || this.pending.length > 0) && Date.now() < deadline) {
       if (this.sendError) throw this.sendError;

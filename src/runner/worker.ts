@@ -13,6 +13,7 @@ import type { PluginRegistry } from "../plugins/registry.js";
 import type { OffsetStore } from "../state/types.js";
 import { DeadLetterQueueReporter, deadLetterQueueOptions } from "./dead-letter-queue.js";
 import { type ErrorReporter, errorHandlingConfig, RecordErrorHandler } from "./error-handler.js";
+import { sourceTransactions } from "./exactly-once.js";
 import type { Converters, TransformChain } from "./record-pipeline.js";
 import { SinkTaskRunner } from "./sink-task-runner.js";
 import { SourceTaskRunner } from "./source-task-runner.js";
@@ -219,8 +220,17 @@ export class Worker {
     };
     let runner: SourceTaskRunner | SinkTaskRunner;
     if (plugin.type === "source") {
-      const producer = createProducer(this.o.kafka, {});
-      clients.push(producer);
+      // exactly.once.source.support=enabled: a transactional producer per task instead of the shared kind
+      const transactions = sourceTransactions(
+        this.o.config,
+        connectorConfig,
+        this.o.offsets,
+        this.o.kafka,
+        id,
+        log,
+      );
+      const producer = transactions ? undefined : createProducer(this.o.kafka, {});
+      clients.push(transactions ?? (producer as NonNullable<typeof producer>));
       const groups = this.o.config.topicCreationEnable ? topicCreationGroups(connectorConfig) : null;
       let topicCreator: TopicCreator | undefined;
       if (groups) {
@@ -231,7 +241,8 @@ export class Worker {
       runner = new SourceTaskRunner({
         ...common,
         task: plugin.createTask(),
-        producer,
+        ...(producer ? { producer } : {}),
+        ...(transactions ? { transactions } : {}),
         offsets: this.o.offsets,
         offsetFlushTimeoutMs: this.o.config.offsetFlushTimeoutMs,
         ...(topicCreator ? { topicCreator } : {}),

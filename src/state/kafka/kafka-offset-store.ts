@@ -17,7 +17,7 @@ import type { SourceOffset, SourcePartition } from "../../api/records.js";
 import type { Logger } from "../../log/logger.js";
 import { canonicalJson, type OffsetEntry, type OffsetStore, offsetKey } from "../types.js";
 import { parseJsonBytes, parseOffset, parseOffsetKey, serializeOffset } from "./codec.js";
-import { KafkaLog, type LogRecord } from "./kafka-log.js";
+import { KafkaLog, type LogRecord, type LogWrite } from "./kafka-log.js";
 import { ensureStateTopicWith, offsetTopicSpec } from "./topics.js";
 
 export interface KafkaOffsetStoreOptions {
@@ -100,16 +100,27 @@ export class KafkaOffsetStore implements OffsetStore {
   /** Resolves once the broker acknowledged every entry and they are in this store's view. */
   async put(connector: string, entries: readonly OffsetEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.kafkaLog.sendAll(
-      entries.map((e) => {
-        const canonical = offsetKey(connector, e.partition);
-        return {
-          key: this.rawKeys.get(canonical) ?? canonical,
-          value: e.offset === null ? null : serializeOffset(e.offset),
-        };
-      }),
-    );
+    await this.kafkaLog.sendAll(this.records(connector, entries));
     await this.kafkaLog.readToEnd();
+  }
+
+  /** The offsets topic's name, for writers that produce offset records themselves (exactly-once tasks). */
+  get topic(): string {
+    return this.o.topic;
+  }
+
+  /**
+   * The records put() would write, for a transactional producer that writes them together with the task's
+   * records (exactly-once source); they reach this store's view once committed and read.
+   */
+  records(connector: string, entries: readonly OffsetEntry[]): LogWrite[] {
+    return entries.map((e) => {
+      const canonical = offsetKey(connector, e.partition);
+      return {
+        key: this.rawKeys.get(canonical) ?? canonical,
+        value: e.offset === null ? null : serializeOffset(e.offset),
+      };
+    });
   }
 
   private onRecord(r: LogRecord): void {
