@@ -52,12 +52,7 @@ export function patchConfig(
 }
 
 export function stateInfo(s: UnitStatus): UnitStateInfo {
-  return {
-    state: s.state,
-    worker_id: s.workerId,
-    ...(s.trace ? { trace: s.trace } : {}),
-    ...(s.attempts ? { attempts: s.attempts } : {}),
-  };
+  return { state: s.state, worker_id: s.workerId, ...(s.trace ? { trace: s.trace } : {}) };
 }
 
 export abstract class HerderBase {

@@ -24,8 +24,6 @@ export interface UnitStateInfo {
   state: UnitState;
   worker_id: string;
   trace?: string;
-  /** Ferry: consecutive failed runs, while automatic restarts are under way */
-  attempts?: number;
 }
 
 export type TaskStateInfo = UnitStateInfo & { id: number };

@@ -114,22 +114,11 @@ export const ConnectorInfo = z
 const UnitState = z.enum(["UNASSIGNED", "RUNNING", "PAUSED", "FAILED", "RESTARTING", "STOPPED"]);
 
 export const ConnectorState = z
-  .object({
-    state: UnitState,
-    worker_id: z.string(),
-    trace: z.string().optional(),
-    attempts: z.number().int().optional().openapi({ description: "Ferry: consecutive failed runs" }),
-  })
+  .object({ state: UnitState, worker_id: z.string(), trace: z.string().optional() })
   .openapi("ConnectorState");
 
 export const TaskState = z
-  .object({
-    id: z.number().int(),
-    state: UnitState,
-    worker_id: z.string(),
-    trace: z.string().optional(),
-    attempts: z.number().int().optional().openapi({ description: "Ferry: consecutive failed runs" }),
-  })
+  .object({ id: z.number().int(), state: UnitState, worker_id: z.string(), trace: z.string().optional() })
   .openapi("TaskState");
 
 export const ConnectorStateInfo = z
