@@ -6,8 +6,8 @@ import { hostname } from "node:os";
 import { clusterKeys } from "../cluster/keys.js";
 import { Membership } from "../cluster/membership.js";
 import { createRedis } from "../cluster/redis.js";
-import { RendezvousScheduler } from "../cluster/scheduler.js";
 import { UnitLeases } from "../cluster/unit-leases.js";
+import { UnitQueue } from "../cluster/unit-queue.js";
 import { loadWorkerProperties } from "../config/worker-file.js";
 import { DistributedHerder } from "../herder/distributed-herder.js";
 import {
@@ -98,7 +98,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     redis,
     key: keys.members,
     workerId: id,
-    ttlMs: config.heartbeatTtlMs,
+    ttlMs: config.cluster.heartbeatTtlMs,
     logger,
   });
   await membership.start();
@@ -106,14 +106,16 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
   // before the Worker: its task runners pick up the process's metrics
   const metrics = new WorkerMetrics({ workerId: id, mode: "distributed" });
   installProcessMetrics(metrics);
-  // set below: the herder stops a unit whose lease was lost
+  // set below: the herder stops a unit whose lease or job was lost, and starts units whose jobs it took
   let onLeaseLost: (unit: string) => void = () => {};
+  let onJobLost: (unit: string) => void = () => {};
+  let onJobTaken: () => void = () => {};
   const leases = new UnitLeases({
     redis,
     keyOf: keys.lease,
     fenceKeyOf: keys.fence,
     owner: id,
-    ttlMs: config.leaseTtlMs,
+    ttlMs: config.cluster.leaseTtlMs,
     logger,
     onLost: (unit) => {
       metrics.leaseLost.inc();
@@ -129,16 +131,31 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     logger,
     chainFactory: (c) => buildTransformChain({ ...c }, plugins),
   });
+  const units = new UnitQueue({
+    redisUrl: config.redisUrl,
+    groupId: config.groupId,
+    workerId: id,
+    lockMs: config.cluster.leaseTtlMs,
+    stallCheckIntervalMs: config.cluster.stallCheckIntervalMs,
+    logger,
+    onTaken: () => onJobTaken(),
+    onLost: (unit) => onJobLost(unit),
+  });
+  const subscriber = createRedis(config.redisUrl, logger, "restart-channel");
+  await subscriber.connect();
   const herder = new DistributedHerder({
     workerId: id,
     worker,
     plugins,
     configs,
     statuses,
-    scheduler: new RendezvousScheduler(id, membership),
+    units,
+    membership,
     leases,
     redis,
-    createLockKey: keys.createLock,
+    subscriber,
+    keys,
+    cluster: config.cluster,
     logger,
     clusterId,
     offsets,
@@ -147,6 +164,8 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     loggers,
   });
   onLeaseLost = (unit) => herder.onLeaseLost(unit);
+  onJobLost = (unit) => herder.onJobLost(unit);
+  onJobTaken = () => herder.onUnitsChanged();
   leases.start();
   metrics.observe(
     herderStateSource(herder, id, {
@@ -165,6 +184,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
   });
   const server = await startRestServer(app, config.listeners);
   await herder.start();
+  await units.start();
   logger.info({ ports: server.ports, clusterId, group: config.groupId }, "distributed worker started");
 
   let stopping: Promise<void> | null = null;
@@ -179,6 +199,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
         await leases.stop();
         await Promise.allSettled([configs.stop(), statuses.stop(), offsets.stop()]);
         redis.disconnect();
+        subscriber.disconnect();
         await server.close();
         eventLoop.stop();
         await kafkaReachable.close();

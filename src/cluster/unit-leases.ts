@@ -1,6 +1,6 @@
 /**
  * A Redis lease per unit: a worker starts a unit only once it holds the unit's lease, renews every lease it
- * holds at TTL/3, and stops a unit whose lease it could not renew. A unit moving between workers (a worker
+ * holds at TTL/4, and stops a unit whose lease it could not renew. A unit moving between workers (a worker
  * joined or left) therefore never runs on both: the new owner waits until the old one released the lease,
  * or until it expired if the old owner died. Acquire, extend and release are Lua scripts (compare and set).
  */
@@ -39,6 +39,9 @@ export interface UnitLeasesOptions {
 export class UnitLeases {
   /** unit → the fencing token of our lease */
   private readonly held = new Map<string, number>();
+  /** unit → until when our lease is surely valid: the send time of the last successful renewal + TTL */
+  private readonly validUntil = new Map<string, number>();
+  private watchdog: NodeJS.Timeout | null = null;
   private timer: NodeJS.Timeout | null = null;
   private renewing: Promise<void> | null = null;
 
@@ -58,6 +61,7 @@ export class UnitLeases {
    * highest token already seen for the unit (in Kafka); the new token is above it.
    */
   async acquire(unit: string, floor = 0): Promise<number | null> {
+    const sent = Date.now();
     const t = Number(
       await this.o.redis.eval(
         ACQUIRE,
@@ -71,11 +75,13 @@ export class UnitLeases {
     );
     if (!(t > 0)) return null;
     this.held.set(unit, t);
+    this.validUntil.set(unit, sent + this.o.ttlMs);
     return t;
   }
 
   async release(unit: string): Promise<void> {
     this.held.delete(unit);
+    this.validUntil.delete(unit);
     await this.o.redis.eval(RELEASE, 1, this.o.keyOf(unit), this.o.owner).catch((e: unknown) => {
       // the lease expires by itself; the next owner waits at most the TTL
       this.o.logger.warn({ err: e, unit }, "lease release failed");
@@ -89,14 +95,35 @@ export class UnitLeases {
           this.renewing = null;
         });
       },
-      Math.max(50, Math.floor(this.o.ttlMs / 3)),
+      Math.max(50, Math.floor(this.o.ttlMs / 4)),
     );
+    // A renewal can hang (Redis unreachable without an error): the unit must stop before its lease can
+    // expire, a quarter TTL ahead, whatever the renewal calls do.
+    this.watchdog = setInterval(() => this.expireOverdue(), Math.max(20, Math.floor(this.o.ttlMs / 20)));
+  }
+
+  private expireOverdue(): void {
+    const now = Date.now();
+    const margin = Math.floor(this.o.ttlMs / 4);
+    for (const [u, until] of this.validUntil) {
+      if (now < until - margin) continue;
+      this.lose(u, "lease renewal overdue; stopping the unit before the lease can expire");
+    }
+  }
+
+  private lose(unit: string, why: string): void {
+    if (!this.held.has(unit)) return;
+    this.held.delete(unit);
+    this.validUntil.delete(unit);
+    this.o.logger.warn({ unit }, why);
+    this.o.onLost(unit);
   }
 
   /** Extends every held lease; a lease not extended (taken, expired, or Redis unreachable) is lost at once. */
   private async renew(): Promise<void> {
     const units = [...this.held.keys()];
     if (units.length === 0) return;
+    const sent = Date.now();
     let results: [Error | null, unknown][] | null = null;
     try {
       const pipe = this.o.redis.pipeline();
@@ -107,17 +134,20 @@ export class UnitLeases {
     }
     for (const [i, u] of units.entries()) {
       const r = results?.[i];
-      if (r && !r[0] && r[1] === 1) continue;
-      // stopping now, a renewal period after the last success, keeps us well inside the TTL
-      this.held.delete(u);
-      this.o.logger.warn({ unit: u }, "lease not renewed; stopping the unit");
-      this.o.onLost(u);
+      if (r && !r[0] && r[1] === 1) {
+        if (this.held.has(u)) this.validUntil.set(u, sent + this.o.ttlMs);
+        continue;
+      }
+      // a renewal refused (taken or expired) or failed: stop now, well inside the TTL
+      this.lose(u, "lease not renewed; stopping the unit");
     }
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.watchdog) clearInterval(this.watchdog);
     this.timer = null;
+    this.watchdog = null;
     await this.renewing;
   }
 }

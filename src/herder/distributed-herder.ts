@@ -1,8 +1,8 @@
 /**
  * The control plane of one distributed worker. State lives in the Kafka-backed stores, which every worker
- * reads to the same view; any worker answers any request, with no leader and no forwarding. Which worker
- * runs which unit (a connector instance or a task) is the Scheduler's answer; each worker reconciles what it
- * runs with what it should run whenever the config log or the membership changes.
+ * reads to the same view; any worker answers any request, with no leader and no forwarding. A worker runs
+ * the units (connector and task instances) whose BullMQ jobs it holds, each under the unit's lease; it
+ * reconciles what it runs with its jobs whenever the config log, its jobs or the membership change.
  *
  * Writes that only a unit's runner makes: the connector unit's owner generates and writes task configs; each
  * unit's owner writes its status. Conditional writes (create only if absent) are decided under a short Redis
@@ -11,9 +11,13 @@
 import type { Redis } from "ioredis";
 import type { Kafka } from "kafkajs";
 import type { ConnectorContext, TaskConfig } from "../api/connector.js";
+import { type ClusterSettings, restartBackoffMs } from "../cluster/cluster-config.js";
+import { JobReconciler } from "../cluster/job-reconciler.js";
+import type { ClusterKeys } from "../cluster/keys.js";
+import type { Membership } from "../cluster/membership.js";
 import { withNameLock } from "../cluster/name-lock.js";
-import type { Scheduler } from "../cluster/scheduler.js";
 import type { UnitLeases } from "../cluster/unit-leases.js";
+import type { UnitQueue } from "../cluster/unit-queue.js";
 import {
   AlreadyExistsError,
   BadRequestError,
@@ -21,6 +25,7 @@ import {
   describeError,
   NotFoundError,
 } from "../errors.js";
+import { evictWhenRejoining } from "../kafka/group-member-eviction.js";
 import type { StatusListener } from "../runner/unit-status.js";
 import type { Worker } from "../runner/worker.js";
 import type { OffsetStore, TargetState, UnitState, UnitStatus } from "../state/types.js";
@@ -52,11 +57,16 @@ import { buildRestartPlan } from "./restart-plan.js";
 
 export interface DistributedHerderOptions extends HerderBaseOptions {
   readonly worker: Worker;
-  readonly scheduler: Scheduler;
+  /** the unit jobs this worker holds: what it should run */
+  readonly units: UnitQueue;
+  readonly membership: Membership;
   /** a unit starts only under its lease */
   readonly leases: UnitLeases;
   readonly redis: Redis;
-  readonly createLockKey: (connector: string) => string;
+  /** a second connection, for the restart channel's subscription */
+  readonly subscriber: Redis;
+  readonly keys: ClusterKeys;
+  readonly cluster: ClusterSettings;
   readonly offsets: OffsetStore;
   /** sink connectors' consumer-group offsets */
   readonly kafka: Kafka;
@@ -68,6 +78,16 @@ const taskUnit = (name: string, task: number): UnitKey => `task:${name}:${task}`
 
 interface Running {
   /** what the unit was started with; a different fingerprint means restart */
+  readonly fingerprint: string;
+  readonly startedAt: number;
+  /** set once the unit was told to stop */
+  halting?: Promise<void>;
+}
+
+interface Wanted {
+  readonly kind: "connector" | "task";
+  readonly name: string;
+  readonly task: number;
   readonly fingerprint: string;
 }
 
@@ -82,10 +102,31 @@ export class DistributedHerder extends HerderBase implements Herder {
   private readonly waitingSince = new Map<UnitKey, number>();
   /** units whose lease was lost: stopped by the next reconciliation */
   private readonly lost = new Set<UnitKey>();
+  /** units that failed: their jobs go back to the queue with a backoff (or are parked) */
+  private readonly failed = new Set<UnitKey>();
+  private readonly failedBackoff = new Map<UnitKey, number>();
+  /** failed units held here without automatic restart: FAILED until a restart request */
+  private readonly parked = new Set<UnitKey>();
+  /** consecutive failed runs per unit (cluster-wide in Redis; this is the copy for status writes) */
+  private readonly attempts = new Map<UnitKey, number>();
+  private readonly reconciler: JobReconciler;
   private stopped = false;
 
   constructor(protected override readonly o: DistributedHerderOptions) {
     super(o);
+    this.reconciler = new JobReconciler({
+      redis: o.redis,
+      leaseKey: o.keys.reconciler,
+      workerId: o.workerId,
+      queue: o.units,
+      wanted: () => this.jobUnits(),
+      logger: o.logger,
+    });
+  }
+
+  /** A unit job was taken, or one was lost: the herder starts or stops units to match. */
+  onUnitsChanged(): void {
+    this.requestReconcile();
   }
 
   async start(): Promise<void> {
@@ -95,13 +136,23 @@ export class DistributedHerder extends HerderBase implements Herder {
         if (change.kind === "connector-config" || change.kind === "task-configs")
           this.topicsReset.delete(change.connector);
         this.requestReconcile();
+        this.reconciler.request();
       }),
     );
-    this.unsubscribe.push(this.o.scheduler.onChange(() => this.requestReconcile()));
+    this.unsubscribe.push(this.o.membership.onChange(() => this.requestReconcile()));
+    await this.o.subscriber.subscribe(this.o.keys.restartChannel);
+    const onMessage = (channel: string, unit: string) => {
+      if (channel !== this.o.keys.restartChannel || !this.o.units.holds(unit)) return;
+      this.o.logger.info({ unit }, "restart asked by another worker");
+      this.restartHere(unit);
+    };
+    this.o.subscriber.on("message", onMessage);
+    this.unsubscribe.push(() => this.o.subscriber.off("message", onMessage));
     this.unsubscribe.push(this.o.statuses.onStaleWrite((unit) => this.reassertStatus(unit)));
     // ready once the stores are loaded (before this) and the first pass is under way: units whose leases
     // other workers still hold are taken over as those workers hand them back, without holding up start-up
     this.requestReconcile();
+    this.reconciler.start();
     this.isReady = true;
   }
 
@@ -114,7 +165,7 @@ export class DistributedHerder extends HerderBase implements Herder {
     const config = this.checkName(name, req.config);
     await this.validateOrThrow(config);
     // "only if absent" is decided after reading the log to its end, under a lock no other worker holds
-    await withNameLock(this.o.redis, this.o.createLockKey(name), 10_000, async () => {
+    await withNameLock(this.o.redis, this.o.keys.createLock(name), 10_000, async () => {
       await this.o.configs.readToEnd();
       if (this.o.configs.connectorConfig(name))
         throw new AlreadyExistsError(`Connector ${name} already exists`);
@@ -126,7 +177,7 @@ export class DistributedHerder extends HerderBase implements Herder {
   async putConnectorConfig(name: string, input: Record<string, string>) {
     const config = this.checkName(name, input);
     await this.validateOrThrow(config);
-    return withNameLock(this.o.redis, this.o.createLockKey(name), 10_000, async () => {
+    return withNameLock(this.o.redis, this.o.keys.createLock(name), 10_000, async () => {
       await this.o.configs.readToEnd();
       const existed = this.o.configs.connectorConfig(name) !== undefined;
       const tasksBefore = (this.o.configs.taskConfigs(name) ?? []).map((_, task) => ({
@@ -176,39 +227,64 @@ export class DistributedHerder extends HerderBase implements Herder {
   }
 
   /**
-   * Kafka forwards a task restart to the task's owner. Without forwarding, the restart is done here when
-   * this worker owns the task; otherwise a restart request for the connector's failed tasks is written
-   * (the common case: restarting a FAILED task). Restarting a healthy task on another worker is not
-   * possible yet.
+   * Kafka forwards a task restart to the task's owner. Here: restarted in place when this worker holds it;
+   * a FAILED task waiting out its backoff runs again at once, backoff reset; a task held by another worker
+   * is restarted by that worker, told over the cluster's restart channel.
    */
   async restartTask(name: string, task: number): Promise<void> {
     await this.o.configs.readToEnd();
     this.requireConfig(name);
     if (!this.o.configs.taskConfigs(name)?.[task]) throw new NotFoundError(`Task ${name}-${task} not found`);
-    if (this.o.scheduler.owns(taskUnit(name, task))) {
-      this.restartWanted.add(taskUnit(name, task));
-      this.requestReconcile();
+    await this.restartUnit(taskUnit(name, task));
+  }
+
+  private async restartUnit(unit: UnitKey): Promise<void> {
+    await this.resetAttempts(unit);
+    if (this.o.units.holds(unit)) {
+      this.restartHere(unit);
       return;
     }
-    await this.o.configs.putRestartRequest(name, { includeTasks: true, onlyFailed: true });
+    if (await this.o.units.promote(unit)) return;
+    await this.o.redis.publish(this.o.keys.restartChannel, unit);
+  }
+
+  private restartHere(unit: UnitKey): void {
+    this.attempts.delete(unit);
+    this.parked.delete(unit);
+    this.restartWanted.add(unit);
+    this.requestReconcile();
+  }
+
+  private async resetAttempts(unit: UnitKey): Promise<void> {
+    this.attempts.delete(unit);
+    await this.o.redis.hdel(this.o.keys.restarts, unit);
   }
 
   private readonly restartWanted = new Set<UnitKey>();
 
-  /** KIP-745 semantics, applied by each worker to the units it owns. */
+  /**
+   * KIP-745 semantics. Each worker restarts the matching units it holds; the job reconciler's holder also
+   * brings forward the failed units waiting out a backoff (they are held by no worker).
+   */
   private onRestartRequest(name: string, req: { includeTasks: boolean; onlyFailed: boolean }): void {
     const failed = (s: UnitStatus | undefined) => s?.state === "FAILED";
-    if (
-      this.o.scheduler.owns(connectorUnit(name)) &&
-      (!req.onlyFailed || failed(this.o.statuses.connector(name)))
-    ) {
-      this.restartWanted.add(connectorUnit(name));
+    const units: UnitKey[] = [];
+    if (!req.onlyFailed || failed(this.o.statuses.connector(name))) units.push(connectorUnit(name));
+    if (req.includeTasks) {
+      for (const task of (this.o.configs.taskConfigs(name) ?? []).keys()) {
+        if (!req.onlyFailed || failed(this.o.statuses.task(name, task))) units.push(taskUnit(name, task));
+      }
     }
-    if (!req.includeTasks) return;
-    for (const task of (this.o.configs.taskConfigs(name) ?? []).keys()) {
-      const unit = taskUnit(name, task);
-      if (this.o.scheduler.owns(unit) && (!req.onlyFailed || failed(this.o.statuses.task(name, task)))) {
-        this.restartWanted.add(unit);
+    for (const unit of units) {
+      if (this.o.units.holds(unit)) {
+        this.restartHere(unit);
+        void this.resetAttempts(unit).catch((e) =>
+          this.o.logger.warn({ err: e, unit }, "resetting attempts"),
+        );
+      } else if (this.reconciler.isLeader()) {
+        void this.resetAttempts(unit)
+          .then(() => this.o.units.promote(unit))
+          .catch((e) => this.o.logger.warn({ err: e, unit }, "bringing a restart forward failed"));
       }
     }
   }
@@ -332,54 +408,98 @@ export class DistributedHerder extends HerderBase implements Herder {
       } catch (e) {
         this.o.logger.error({ err: e }, "reconciliation failed; retrying");
         this.again = true;
-        await new Promise((r) => setTimeout(r, 500));
+        await new Promise((r) => setTimeout(r, 200));
       }
     } while (this.again && !this.stopped);
   }
 
-  /** The units that should run here now, with the config each should run with. */
-  private desired(): Map<
-    UnitKey,
-    { kind: "connector" | "task"; name: string; task: number; fingerprint: string }
-  > {
-    const out = new Map<
-      UnitKey,
-      { kind: "connector" | "task"; name: string; task: number; fingerprint: string }
-    >();
+  /**
+   * Every unit the config topic wants, with what it should run with: a connector instance per connector
+   * (it reports STOPPED and PAUSED too), a task per stored task config of a started or paused connector.
+   */
+  private wantedUnits(): Map<UnitKey, Wanted> {
+    const out = new Map<UnitKey, Wanted>();
     for (const name of this.o.configs.connectors()) {
       const config = this.o.configs.connectorConfig(name);
       if (!config) continue;
       const target = this.o.configs.targetState(name);
-      const cu = connectorUnit(name);
-      if (this.o.scheduler.owns(cu)) {
-        out.set(cu, { kind: "connector", name, task: -1, fingerprint: JSON.stringify([target, config]) });
-      }
-      if (target !== "STARTED") continue;
+      out.set(connectorUnit(name), {
+        kind: "connector",
+        name,
+        task: -1,
+        fingerprint: JSON.stringify([target, config]),
+      });
+      if (target === "STOPPED") continue;
       for (const [task, tc] of (this.o.configs.taskConfigs(name) ?? []).entries()) {
-        const tu = taskUnit(name, task);
-        if (this.o.scheduler.owns(tu))
-          out.set(tu, { kind: "task", name, task, fingerprint: JSON.stringify([tc, config]) });
+        out.set(taskUnit(name, task), {
+          kind: "task",
+          name,
+          task,
+          fingerprint: JSON.stringify([target, tc, config]),
+        });
       }
     }
     return out;
   }
 
+  /** For the job reconciler: the units that should have jobs, from the config log read to its end. */
+  private async jobUnits(): Promise<ReadonlySet<string>> {
+    await this.o.configs.readToEnd();
+    return new Set(this.wantedUnits().keys());
+  }
+
+  /** Fair share: the units over the live workers, rounded up, so all of them fit. */
+  private updateCapacity(total: number): void {
+    const members = Math.max(1, this.o.membership.members().length);
+    this.o.units.setCapacity(Math.max(1, Math.ceil(total / members)));
+  }
+
   private async reconcile(): Promise<void> {
-    const want = this.desired();
-    for (const unit of this.waitingSince.keys()) if (!want.has(unit)) this.waitingSince.delete(unit);
-    // stop what should not run here any more, or runs with an outdated config
+    const want = this.wantedUnits();
+    this.updateCapacity(want.size);
+    const held = new Set(this.o.units.units());
+    // stop what must not run here any more: job gone, unit gone, config changed, restart asked, lease lost
     for (const [unit, r] of [...this.running.entries()]) {
       const w = want.get(unit);
-      if (w && w.fingerprint === r.fingerprint && !this.restartWanted.has(unit) && !this.lost.has(unit))
+      if (
+        held.has(unit) &&
+        w?.fingerprint === r.fingerprint &&
+        !this.restartWanted.has(unit) &&
+        !this.lost.has(unit) &&
+        !this.failed.has(unit)
+      )
         continue;
-      this.lost.delete(unit);
       await this.stopUnit(unit);
+      if (this.lost.delete(unit)) await this.o.units.handBack(unit);
     }
+    for (const unit of held) {
+      if (!want.has(unit)) {
+        this.failed.delete(unit);
+        this.parked.delete(unit);
+        this.attempts.delete(unit);
+        await this.o.units.done(unit);
+        await this.o.redis.hdel(this.o.keys.restarts, unit);
+      }
+    }
+    // failed units wait out their backoff in the queue, or stay FAILED here until restarted by hand
+    for (const unit of [...this.failed]) {
+      this.failed.delete(unit);
+      if (!this.o.units.holds(unit)) continue;
+      if (this.o.cluster.autoRestart) {
+        await this.o.units.retryLater(unit, this.failedBackoff.get(unit) ?? 0);
+        this.failedBackoff.delete(unit);
+      } else {
+        this.parked.add(unit);
+      }
+    }
+    await this.handBackSurplus();
     let waiting = 0;
-    for (const [unit, w] of want) {
-      if (this.running.has(unit)) continue;
+    for (const unit of this.o.units.units()) {
+      const w = want.get(unit);
+      if (!w || this.running.has(unit) || this.parked.has(unit)) continue;
       // the previous owner may still run it: wait until it released the lease (or the lease expired)
-      if ((await this.o.leases.acquire(unit, this.highestFence(unit))) === null) {
+      const fence = await this.o.leases.acquire(unit, this.highestFence(unit));
+      if (fence === null) {
         waiting++;
         const since = this.waitingSince.get(unit) ?? Date.now();
         this.waitingSince.set(unit, since);
@@ -393,23 +513,40 @@ export class DistributedHerder extends HerderBase implements Herder {
       }
       this.waitingSince.delete(unit);
       this.restartWanted.delete(unit);
+      await this.loadAttempts(unit);
+      this.o.logger.info({ unit, fence, journal: "start" }, "unit started");
       if (w.kind === "connector") await this.startConnectorUnit(w.name, w.fingerprint);
       else await this.startTaskUnit(w.name, w.task, w.fingerprint);
     }
+    for (const unit of this.waitingSince.keys())
+      if (!this.o.units.holds(unit)) this.waitingSince.delete(unit);
     if (waiting > 0 && !this.retryTimer) {
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
         this.requestReconcile();
-      }, 100);
+      }, 50);
     }
-    // paused connectors: their task statuses say PAUSED, written by the task unit's owner
-    for (const name of this.o.configs.connectors()) {
-      if (this.o.configs.targetState(name) !== "PAUSED") continue;
-      for (const task of (this.o.configs.taskConfigs(name) ?? []).keys()) {
-        if (!this.o.scheduler.owns(taskUnit(name, task))) continue;
-        if (this.o.statuses.task(name, task)?.state !== "PAUSED") await this.putTask(name, task, "PAUSED");
-      }
-    }
+  }
+
+  /**
+   * A worker above its fair share (a worker joined, or units were deleted) hands the units it started last
+   * back to the queue, where a worker below its share takes them. Failover never waits for this: a dead
+   * worker's units raise everyone's share.
+   */
+  private async handBackSurplus(): Promise<void> {
+    const surplus = this.o.units.units().length - this.o.units.getCapacity();
+    if (surplus <= 0) return;
+    const newestFirst = [...this.o.units.units()].sort(
+      (a, b) => (this.running.get(b)?.startedAt ?? 0) - (this.running.get(a)?.startedAt ?? 0),
+    );
+    await Promise.all(
+      newestFirst.slice(0, surplus).map(async (unit) => {
+        this.o.logger.info({ unit }, "handing a unit back to rebalance");
+        if (this.running.has(unit)) await this.stopUnit(unit);
+        this.parked.delete(unit);
+        await this.o.units.handBack(unit);
+      }),
+    );
   }
 
   /** The highest fencing token seen in the status topic for a unit: new tokens go above it. */
@@ -423,7 +560,7 @@ export class DistributedHerder extends HerderBase implements Herder {
   /** Status writes carry the unit's fencing token, so a zombie's late write is dropped by every reader. */
   private putTask(name: string, task: number, state: UnitState, trace: string | null = null): Promise<void> {
     const unit = taskUnit(name, task);
-    const status = this.status(state, trace);
+    const status = this.unitStatus(unit, state, trace);
     this.lastStatus.set(unit, status);
     const fence = this.o.leases.token(unit);
     return this.o.statuses.putTask(name, task, status, fence === undefined ? {} : { fence });
@@ -431,14 +568,30 @@ export class DistributedHerder extends HerderBase implements Herder {
 
   private putConnector(name: string, state: UnitState, trace: string | null = null): Promise<void> {
     const unit = connectorUnit(name);
-    const status = this.status(state, trace);
+    const status = this.unitStatus(unit, state, trace);
     this.lastStatus.set(unit, status);
     const fence = this.o.leases.token(unit);
     return this.o.statuses.putConnector(name, status, fence === undefined ? {} : { fence });
   }
 
+  private unitStatus(unit: UnitKey, state: UnitState, trace: string | null): UnitStatus {
+    const attempts = this.attempts.get(unit) ?? 0;
+    return { ...this.status(state, trace), ...(attempts > 0 ? { attempts } : {}) };
+  }
+
   /** the last status this worker wrote per unit it owns, to re-assert over a stale owner's late write */
   private readonly lastStatus = new Map<UnitKey, UnitStatus>();
+
+  /** The unit's consecutive failures so far, from Redis (it may have failed on another worker). */
+  private async loadAttempts(unit: UnitKey): Promise<void> {
+    try {
+      const n = Number((await this.o.redis.hget(this.o.keys.restarts, unit)) ?? 0);
+      if (n > 0) this.attempts.set(unit, n);
+      else this.attempts.delete(unit);
+    } catch (e) {
+      this.o.logger.warn({ err: e, unit }, "reading the unit's restart attempts failed");
+    }
+  }
 
   /**
    * A record with a lower token landed on a unit's status: compaction would keep it (it is the last record),
@@ -461,8 +614,9 @@ export class DistributedHerder extends HerderBase implements Herder {
 
   private async startConnectorUnit(name: string, fingerprint: string): Promise<void> {
     const config = this.o.configs.connectorConfig(name);
+    const unit = connectorUnit(name);
     if (!config) return;
-    this.running.set(connectorUnit(name), { fingerprint });
+    this.running.set(unit, { fingerprint, startedAt: Date.now() });
     const target = this.o.configs.targetState(name);
     if (target === "STOPPED") {
       await this.putConnector(name, "STOPPED");
@@ -474,9 +628,7 @@ export class DistributedHerder extends HerderBase implements Herder {
           this.o.logger.error({ err: e, connector: name }, "task reconfiguration failed"),
         );
       },
-      raiseError: (e) => {
-        void this.putConnector(name, "FAILED", describeError(e));
-      },
+      raiseError: (e) => this.unitFailed(unit, e),
     };
     try {
       await this.o.worker.startConnector(name, await this.resolved(config), context);
@@ -484,7 +636,7 @@ export class DistributedHerder extends HerderBase implements Herder {
       await this.generateTaskConfigs(name);
     } catch (e) {
       this.o.logger.error({ err: e, connector: name }, "connector failed to start");
-      await this.putConnector(name, "FAILED", describeError(e));
+      this.unitFailed(unit, e);
     }
   }
 
@@ -500,7 +652,7 @@ export class DistributedHerder extends HerderBase implements Herder {
         await this.o.worker.connectorTaskConfigs(name, await this.resolved(config)),
       );
     } catch (e) {
-      await this.putConnector(name, "FAILED", describeError(e));
+      this.unitFailed(connectorUnit(name), e);
       return;
     }
     const stored = this.o.configs.taskConfigs(name);
@@ -508,7 +660,36 @@ export class DistributedHerder extends HerderBase implements Herder {
     await this.o.configs.putTaskConfigs(name, generated, this.o.leases.token(connectorUnit(name)));
   }
 
+  /**
+   * A unit failed: FAILED in status (with the attempt count), then it waits out its backoff in the queue.
+   * A unit that ran longer than the backoff cap before failing starts again from the initial backoff.
+   */
+  private unitFailed(unit: UnitKey, e: unknown): void {
+    const r = this.running.get(unit);
+    if (!r || this.failed.has(unit)) return;
+    const ranMs = Date.now() - r.startedAt;
+    const attempts = (ranMs > this.o.cluster.restartBackoffMaxMs ? 0 : (this.attempts.get(unit) ?? 0)) + 1;
+    this.attempts.set(unit, attempts);
+    const backoff = restartBackoffMs(this.o.cluster, attempts);
+    this.failedBackoff.set(unit, backoff);
+    this.failed.add(unit);
+    const [kind, ...rest] = unit.split(":");
+    const trace = describeError(e);
+    const write =
+      kind === "connector"
+        ? this.putConnector(rest.join(":"), "FAILED", trace)
+        : this.putTask(rest.slice(0, -1).join(":"), Number(rest.at(-1)), "FAILED", trace);
+    this.o.logger.warn(
+      { unit, attempts, restartInMs: this.o.cluster.autoRestart ? backoff : null },
+      "unit failed",
+    );
+    Promise.all([write, this.o.redis.hset(this.o.keys.restarts, unit, attempts)])
+      .catch((err) => this.o.logger.error({ err, unit }, "recording the failure failed"))
+      .finally(() => this.requestReconcile());
+  }
+
   private taskListener(name: string, task: number): StatusListener {
+    const unit = taskUnit(name, task);
     const put = (state: UnitState, trace: string | null = null) => {
       this.putTask(name, task, state, trace).catch((e) =>
         this.o.logger.error({ err: e }, "status write failed"),
@@ -517,7 +698,7 @@ export class DistributedHerder extends HerderBase implements Herder {
     return {
       onRunning: () => put("RUNNING"),
       onPaused: () => put("PAUSED"),
-      onFailure: (e) => put("FAILED", describeError(e)),
+      onFailure: (e) => this.unitFailed(unit, e),
       onShutdown: () => {
         // a task stopped because it moved or its connector went away says nothing; the next owner reports
       },
@@ -527,48 +708,126 @@ export class DistributedHerder extends HerderBase implements Herder {
   private async startTaskUnit(name: string, task: number, fingerprint: string): Promise<void> {
     const config = this.o.configs.connectorConfig(name);
     const tc = this.o.configs.taskConfigs(name)?.[task];
+    const unit = taskUnit(name, task);
     if (!config || !tc) return;
-    this.running.set(taskUnit(name, task), { fingerprint });
+    this.running.set(unit, { fingerprint, startedAt: Date.now() });
+    // a paused connector's tasks are assigned but do not run; their owner reports PAUSED
+    if (this.o.configs.targetState(name) === "PAUSED") {
+      await this.putTask(name, task, "PAUSED");
+      return;
+    }
     try {
+      const sink = this.connectorType(name, config) === "sink";
+      const previousMember = sink ? await this.previousSinkMember(unit) : undefined;
       this.o.worker.startTask(
         { connector: name, task },
         await this.resolved(tc),
         await this.resolved(config),
         this.taskListener(name, task),
+        sink ? { onSinkGroupJoin: (memberId) => this.recordSinkMember(unit, memberId) } : {},
       );
+      if (previousMember) this.evictPreviousSinkMember(unit, name, previousMember);
     } catch (e) {
-      await this.putTask(name, task, "FAILED", describeError(e));
+      this.unitFailed(unit, e);
     }
   }
 
-  /** Stops the unit (a task flushes its offsets), then releases its lease so the next owner can start it. */
-  private async stopUnit(unit: UnitKey): Promise<void> {
-    this.running.delete(unit);
-    const [kind, ...rest] = unit.split(":");
-    if (kind === "connector") {
-      await this.o.worker.stopConnector(rest.join(":"));
-    } else {
-      const task = Number(rest.pop());
-      await this.o.worker.stopTask({ connector: rest.join(":"), task });
+  // ---- sink failover: the lease, not the consumer-group session, decides when a new owner reads
+
+  private async previousSinkMember(unit: UnitKey): Promise<string | undefined> {
+    try {
+      return (await this.o.redis.hget(this.o.keys.sinkMembers, unit)) ?? undefined;
+    } catch (e) {
+      this.o.logger.warn({ err: e, unit }, "reading the previous sink consumer member failed");
+      return undefined;
     }
+  }
+
+  private recordSinkMember(unit: UnitKey, memberId: string): void {
+    this.o.redis
+      .hset(this.o.keys.sinkMembers, unit, memberId)
+      .catch((e) => this.o.logger.warn({ err: e, unit }, "recording the sink consumer member failed"));
+  }
+
+  private evictPreviousSinkMember(unit: UnitKey, connector: string, memberId: string): void {
+    const abort = new AbortController();
+    this.evictions.set(unit, abort);
+    void this.withAdmin((admin) =>
+      evictWhenRejoining(
+        this.o.kafka,
+        admin,
+        `connect-${connector}`,
+        memberId,
+        this.o.logger.child({ unit }),
+        15_000,
+        abort.signal,
+      ),
+    )
+      .catch((e) => this.o.logger.warn({ err: e, unit }, "evicting the previous sink consumer failed"))
+      .finally(() => {
+        if (this.evictions.get(unit) === abort) this.evictions.delete(unit);
+      });
+  }
+
+  private readonly evictions = new Map<UnitKey, AbortController>();
+
+  /**
+   * Stops the unit's instance at once (no new writes from this instant; the journal entry marks it), then
+   * waits for it to finish (a task flushes its offsets). Idempotent.
+   */
+  private haltUnit(unit: UnitKey): Promise<void> {
+    const r = this.running.get(unit);
+    if (!r) return Promise.resolve();
+    if (r.halting) return r.halting;
+    this.evictions.get(unit)?.abort();
+    const [kind, ...rest] = unit.split(":");
+    // the worker's stop methods set the instance's stop flag synchronously, before their first await
+    const halting =
+      kind === "connector"
+        ? this.o.worker.stopConnector(rest.join(":"))
+        : this.o.worker.stopTask({ connector: rest.slice(0, -1).join(":"), task: Number(rest.at(-1)) });
+    this.o.logger.info({ unit, journal: "stop" }, "unit stopped");
+    r.halting = halting.catch((e) => this.o.logger.warn({ err: e, unit }, "stopping a unit failed"));
+    return r.halting;
+  }
+
+  /** Stops the unit, then releases its lease so the next owner can start it. */
+  private async stopUnit(unit: UnitKey): Promise<void> {
+    await this.haltUnit(unit);
+    this.running.delete(unit);
     this.lastStatus.delete(unit);
     await this.o.leases.release(unit);
   }
 
-  /** The lease of a running unit was lost (Redis unreachable, or it expired): stop it at once. */
+  /** The lease of a running unit was lost (Redis unreachable, or it expired): stop it now, not later. */
   onLeaseLost(unit: UnitKey): void {
     this.lost.add(unit);
+    void this.haltUnit(unit);
     this.requestReconcile();
   }
 
-  /** Graceful stop: every unit stops (tasks flush offsets); others take them over. */
+  /** The unit's job was lost (its lock expired): another worker may take it; stop it now. */
+  onJobLost(unit: UnitKey): void {
+    void this.haltUnit(unit);
+    this.requestReconcile();
+  }
+
+  /** Graceful stop: every unit stops (tasks flush offsets) and goes straight back to the queue. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.isReady = false;
     for (const u of this.unsubscribe) u();
+    this.o.units.stopFetching();
+    await this.reconciler.stop();
     await this.reconciling;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    for (const unit of [...this.running.keys()]) await this.stopUnit(unit);
+    await Promise.all(
+      [...new Set([...this.running.keys(), ...this.o.units.units()])].map(async (unit) => {
+        if (this.running.has(unit)) await this.stopUnit(unit);
+        await this.o.units.handBack(unit);
+      }),
+    );
+    await this.o.units.close();
   }
 }
 

@@ -52,7 +52,12 @@ export function patchConfig(
 }
 
 export function stateInfo(s: UnitStatus): UnitStateInfo {
-  return { state: s.state, worker_id: s.workerId, ...(s.trace ? { trace: s.trace } : {}) };
+  return {
+    state: s.state,
+    worker_id: s.workerId,
+    ...(s.trace ? { trace: s.trace } : {}),
+    ...(s.attempts ? { attempts: s.attempts } : {}),
+  };
 }
 
 export abstract class HerderBase {

@@ -24,6 +24,8 @@ export interface UnitStateInfo {
   state: UnitState;
   worker_id: string;
   trace?: string;
+  /** Ferry: consecutive failed runs, while automatic restarts are under way */
+  attempts?: number;
 }
 
 export type TaskStateInfo = UnitStateInfo & { id: number };

@@ -22,6 +22,11 @@ export interface RestartPlan {
   readonly stateInfo: ConnectorStateInfo;
 }
 
+function withoutAttempts<T extends { attempts?: number }>(s: T): Omit<T, "attempts"> {
+  const { attempts: _reset, ...rest } = s;
+  return rest;
+}
+
 /** Kafka's AbstractHerder.buildRestartPlan, from the connector's current status. */
 export function buildRestartPlan(current: ConnectorStateInfo, request: RestartRequest): RestartPlan {
   const restartConnector = shouldRestartConnector(request, current.connector);
@@ -29,15 +34,17 @@ export function buildRestartPlan(current: ConnectorStateInfo, request: RestartRe
   const taskStates = current.tasks.map((t) => {
     if (!shouldRestartTask(request, t)) return { ...t };
     tasks.push(t.id);
-    // the trace stays, as in Kafka's plan
-    return { ...t, state: "RESTARTING" as const };
+    // the trace stays, as in Kafka's plan; a restart request resets the attempt count
+    return { ...withoutAttempts(t), state: "RESTARTING" as const };
   });
   return {
     restartConnector,
     tasks,
     stateInfo: {
       name: current.name,
-      connector: restartConnector ? { ...current.connector, state: "RESTARTING" } : { ...current.connector },
+      connector: restartConnector
+        ? { ...withoutAttempts(current.connector), state: "RESTARTING" }
+        : { ...current.connector },
       tasks: taskStates,
       type: current.type,
     },

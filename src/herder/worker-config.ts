@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { ConfigDef } from "../api/config-def.js";
+import { type ClusterSettings, clusterSettings, defineClusterKeys } from "../cluster/cluster-config.js";
 import { ConfigValidationError } from "../errors.js";
 
 export function baseWorkerConfigDef(): ConfigDef {
@@ -230,25 +231,8 @@ export function distributedWorkerConfigDef(): ConfigDef {
       check: z.enum(["disabled", "preparing", "enabled"], {
         message: "String must be one of: disabled, preparing, enabled",
       }),
-    })
-    .define({
-      name: "unit.lease.ttl.ms",
-      type: "LONG",
-      default: 1500,
-      importance: "MEDIUM",
-      documentation:
-        "How long a worker's lease on a connector or task lasts; renewed every third of it. A killed worker's units start elsewhere about this long after it died (Ferry-specific).",
-      check: z.number().int().min(300, "Value must be at least 300"),
-    })
-    .define({
-      name: "worker.heartbeat.ttl.ms",
-      type: "LONG",
-      default: 1500,
-      importance: "MEDIUM",
-      documentation:
-        "How long a worker's membership heartbeat keeps it a member; refreshed every third of it (Ferry-specific).",
-      check: z.number().int().min(300, "Value must be at least 300"),
     });
+  defineClusterKeys(def);
   const topic = (name: string, doc: string, partitions: number | null) => {
     def.define({
       name: `${name}.topic`,
@@ -283,8 +267,7 @@ export function distributedWorkerConfigDef(): ConfigDef {
 export interface DistributedWorkerConfig extends WorkerConfig {
   readonly groupId: string;
   readonly redisUrl: string;
-  readonly leaseTtlMs: number;
-  readonly heartbeatTtlMs: number;
+  readonly cluster: ClusterSettings;
   readonly configTopic: { name: string; replicationFactor: number };
   readonly offsetTopic: { name: string; replicationFactor: number; partitions: number };
   readonly statusTopic: { name: string; replicationFactor: number; partitions: number };
@@ -301,8 +284,7 @@ export function parseDistributedWorkerConfig(
     ...toWorkerConfig(raw, values),
     groupId: v("group.id"),
     redisUrl: v("redis.url"),
-    leaseTtlMs: v("unit.lease.ttl.ms"),
-    heartbeatTtlMs: v("worker.heartbeat.ttl.ms"),
+    cluster: clusterSettings(values),
     configTopic: {
       name: v("config.storage.topic"),
       replicationFactor: v("config.storage.replication.factor"),

@@ -114,11 +114,22 @@ export const ConnectorInfo = z
 const UnitState = z.enum(["UNASSIGNED", "RUNNING", "PAUSED", "FAILED", "RESTARTING", "STOPPED"]);
 
 export const ConnectorState = z
-  .object({ state: UnitState, worker_id: z.string(), trace: z.string().optional() })
+  .object({
+    state: UnitState,
+    worker_id: z.string(),
+    trace: z.string().optional(),
+    attempts: z.number().int().optional().openapi({ description: "Ferry: consecutive failed runs" }),
+  })
   .openapi("ConnectorState");
 
 export const TaskState = z
-  .object({ id: z.number().int(), state: UnitState, worker_id: z.string(), trace: z.string().optional() })
+  .object({
+    id: z.number().int(),
+    state: UnitState,
+    worker_id: z.string(),
+    trace: z.string().optional(),
+    attempts: z.number().int().optional().openapi({ description: "Ferry: consecutive failed runs" }),
+  })
   .openapi("TaskState");
 
 export const ConnectorStateInfo = z

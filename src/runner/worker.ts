@@ -42,6 +42,11 @@ interface RunningTask {
   readonly done: Promise<void>;
 }
 
+export interface TaskHooks {
+  /** a sink task's consumer joined its group as this member (distributed: the next owner evicts it) */
+  readonly onSinkGroupJoin?: (memberId: string) => void;
+}
+
 export const taskKey = (id: TaskId) => `${id.connector}-${id.task}`;
 
 /**
@@ -67,7 +72,8 @@ export function consumerSettings(
   const sessionTimeout = get("session.timeout.ms", 10_000);
   return {
     sessionTimeout,
-    heartbeatInterval: Math.min(get("heartbeat.interval.ms", 1_000), Math.floor(sessionTimeout / 3)),
+    // short, because a consumer learns of a rebalance (a failed-over task joining) from its heartbeat
+    heartbeatInterval: Math.min(get("heartbeat.interval.ms", 300), Math.floor(sessionTimeout / 3)),
     // fewer, larger fetches: kafkajs decodes a fetch before asking for the next one
     maxBytesPerPartition: get("max.partition.fetch.bytes", 4 * 1024 * 1024),
     // Kafka's fetch.max.wait.ms default; kafkajs waits 5 s, and a stopping task waits out that fetch
@@ -195,6 +201,7 @@ export class Worker {
     taskConfig: TaskConfig,
     connectorConfig: Readonly<Record<string, string>>,
     status: StatusListener,
+    hooks: TaskHooks = {},
   ): void {
     const key = taskKey(id);
     if (this.tasks.has(key)) throw new ConnectError(`Task ${key} is already running on this worker`, 409);
@@ -273,6 +280,8 @@ export class Worker {
         allowAutoTopicCreation: false,
         ...consumerSettings(this.o.config.raw, connectorConfig),
       });
+      const onJoin = hooks.onSinkGroupJoin;
+      if (onJoin) consumer.on(consumer.events.GROUP_JOIN, (e) => onJoin(e.payload.memberId));
       runner = new SinkTaskRunner({ ...common, task: plugin.createTask(), consumer, topics });
     }
     const done = (async () => {

@@ -39,6 +39,8 @@ export interface UnitStatus {
   readonly trace: string | null;
   readonly workerId: string;
   readonly generation: number;
+  /** Ferry: consecutive failed runs of the unit (automatic restarts); absent when it never failed */
+  readonly attempts?: number;
 }
 
 export interface StatusWriteOptions {

@@ -155,6 +155,7 @@ const StatusValue = z.object({
   trace: z.string().nullable().optional(),
   worker_id: z.string(),
   generation: z.number().int(),
+  attempts: z.number().int().min(0).optional(),
 });
 
 /** Field order as Kafka's STATUS_SCHEMA_V0: state, trace, worker_id, generation. */
@@ -164,15 +165,23 @@ export function serializeStatus(status: UnitStatus): string {
     trace: status.trace,
     worker_id: status.workerId,
     generation: status.generation,
+    // Ferry's field; Kafka Connect's reader ignores keys it does not know
+    ...(status.attempts ? { attempts: status.attempts } : {}),
   });
 }
 
 export function parseStatus(value: unknown): UnitStatus | Error {
   const r = StatusValue.safeParse(value);
   if (!r.success) return new Error(`invalid status (${issues(r.error)})`);
-  const { state, trace, worker_id, generation } = r.data;
+  const { state, trace, worker_id, generation, attempts } = r.data;
   if (!(UNIT_STATES as readonly string[]).includes(state)) return new Error(`unknown state ${state}`);
-  return { state: state as UnitStatus["state"], trace: trace ?? null, workerId: worker_id, generation };
+  return {
+    state: state as UnitStatus["state"],
+    trace: trace ?? null,
+    workerId: worker_id,
+    generation,
+    ...(attempts ? { attempts } : {}),
+  };
 }
 
 // ---- offsets topic ----

@@ -1,0 +1,101 @@
+/**
+ * Keeps the unit jobs equal to the units the config topic wants. One worker at a time does it, the holder
+ * of a short Redis lease, so two workers with different views of the config log never add and remove the
+ * same job against each other. It runs at once when the config changes and every few seconds, which also
+ * repairs the queue after Redis lost its data (a restart without persistence).
+ */
+import type { Redis } from "ioredis";
+import type { Logger } from "../log/logger.js";
+import type { UnitQueue } from "./unit-queue.js";
+
+const EXTEND = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) end return 0`;
+const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
+
+export interface JobReconcilerOptions {
+  readonly redis: Redis;
+  readonly leaseKey: string;
+  readonly workerId: string;
+  readonly queue: UnitQueue;
+  /** the units that should run now, from this worker's view of the config log */
+  readonly wanted: () => Promise<ReadonlySet<string>>;
+  readonly logger: Logger;
+  readonly leaseTtlMs?: number;
+  readonly intervalMs?: number;
+}
+
+export class JobReconciler {
+  private leader = false;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private readonly ttl: number;
+
+  constructor(private readonly o: JobReconcilerOptions) {
+    this.ttl = o.leaseTtlMs ?? 3000;
+  }
+
+  isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    const tick = () => {
+      this.tick().catch((e) => this.o.logger.warn({ err: e }, "job reconciler tick failed"));
+    };
+    tick();
+    this.timer = setInterval(tick, this.o.intervalMs ?? 1000);
+  }
+
+  /** The config changed: the leader reconciles now. */
+  request(): void {
+    if (this.leader) this.run();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    const { redis, leaseKey, workerId } = this.o;
+    let ok = false;
+    try {
+      ok = this.leader
+        ? Number(await redis.eval(EXTEND, 1, leaseKey, workerId, this.ttl)) === 1
+        : (await redis.set(leaseKey, workerId, "PX", this.ttl, "NX")) === "OK";
+    } catch (e) {
+      this.o.logger.debug({ err: e }, "job reconciler lease check failed");
+    }
+    if (ok !== this.leader) this.o.logger.info({ leader: ok }, "job reconciler lease changed");
+    this.leader = ok;
+    if (ok) this.run();
+  }
+
+  private run(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          const { added, removed } = await this.o.queue.reconcile(await this.o.wanted());
+          if (added + removed > 0) this.o.logger.info({ added, removed }, "unit jobs reconciled");
+        } catch (e) {
+          this.o.logger.warn({ err: e }, "reconciling unit jobs failed; retrying on the next tick");
+        }
+      } while (this.again && this.leader && !this.stopped);
+    })().finally(() => {
+      this.running = null;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    if (this.leader) {
+      this.leader = false;
+      await this.o.redis.eval(RELEASE, 1, this.o.leaseKey, this.o.workerId).catch(() => undefined);
+    }
+  }
+}
