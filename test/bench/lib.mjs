@@ -1,6 +1,6 @@
 // Shared pieces of the benchmarks: processes, /proc readings, topics, medians, tables.
 import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
+import { cpSync, createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,11 +50,38 @@ export function startProcess(cmd, args, name, opts = {}) {
   return { proc, logFile, exited };
 }
 
-export function ferryArgs(args) {
-  return [process.execPath, [join(repo, "dist/cli/main.js"), ...args]];
+// Ferry runs from a private copy of dist/ (see snapshotDist) so a rebuild by someone else mid-run
+// cannot swap the code under a benchmark.
+let ferryDist = process.env.FERRY_BENCH_DIST ?? join(repo, "dist");
+
+/**
+ * Copies dist/ (and package.json, which dist/version.js reads) to test/.runs/bench-dist/<pid>/ and uses it;
+ * node_modules still resolves from the repo.
+ */
+export function snapshotDist() {
+  if (process.env.FERRY_BENCH_DIST) return ferryDist;
+  const root = join(repo, "test/.runs/bench-dist", String(process.pid));
+  cpSync(join(repo, "dist"), join(root, "dist"), { recursive: true });
+  cpSync(join(repo, "package.json"), join(root, "package.json"));
+  ferryDist = join(root, "dist");
+  process.on("exit", () => rmSync(root, { recursive: true, force: true }));
+  return ferryDist;
 }
 
-export function kafkaConnectArgs(args) {
+/** The commit dist/ was built from, as `npm run build` records it. */
+export function ferryBuild() {
+  try {
+    return JSON.parse(readFileSync(join(ferryDist, "build-info.json"), "utf8")).commit;
+  } catch {
+    return "unknown";
+  }
+}
+
+export function ferryArgs(args, nodeFlags = []) {
+  return [process.execPath, [...nodeFlags, join(ferryDist, "cli/main.js"), ...args]];
+}
+
+export function kafkaConnectArgs(args, mainClass = "org.apache.kafka.connect.cli.ConnectStandalone") {
   return [
     "java",
     [
@@ -64,7 +91,7 @@ export function kafkaConnectArgs(args) {
       `-Dlog4j2.configurationFile=file:${join(repo, "deploy/local/log4j2.properties")}`,
       "-cp",
       `${kafkaLib}/*`,
-      "org.apache.kafka.connect.cli.ConnectStandalone",
+      mainClass,
       ...args,
     ],
   ];
@@ -97,6 +124,37 @@ export async function httpOk(url) {
   } catch {
     return false;
   }
+}
+
+/** Percentile by nearest rank (p in 0..100) of a non-empty list. */
+export function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+/** Current resident set (VmRSS) in MiB of a live process. */
+export function rssMiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** Number formatting for tables: "–" for missing values, thousands separators. */
+export function fmt(x, digits = 0) {
+  if (x === undefined || x === null || Number.isNaN(x)) return "–";
+  return x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** The machine a run happened on, for the JSON output and the docs. */
+export async function machine() {
+  const os = await import("node:os");
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadavg: os.loadavg(),
+    node: process.version,
+    date: new Date().toISOString(),
+  };
 }
 
 export function median(xs) {
