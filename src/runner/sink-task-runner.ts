@@ -205,11 +205,22 @@ export class SinkTaskRunner {
         this.delivered += batch.messages.length;
         resolveOffset(last.offset);
       });
-      await heartbeat();
     } catch (e) {
       // kafkajs would retry the batch on its own; a failing put() fails the task instead, as in Kafka Connect
       this.failure ??= e;
       this.abort.abort();
+      return;
+    }
+    try {
+      await heartbeat();
+    } catch (e) {
+      if (!isRebalance(e)) throw e;
+      // the group rebalances (a task joined or left) and this task's partitions may move: commit what was
+      // put first, as Kafka Connect does on revocation, then let kafkajs rejoin (it handles this error)
+      await this.exclusive(() => this.commit()).catch((ce: unknown) =>
+        this.log.warn({ err: ce }, "committing before a rebalance failed"),
+      );
+      throw e;
     }
   }
 
@@ -244,13 +255,20 @@ export class SinkTaskRunner {
     const start = process.hrtime.bigint();
     try {
       await this.o.task.flush(snapshot);
-      await this.o.consumer.commitOffsets(
-        [...snapshot.values()].map(({ tp, offset }) => ({
-          topic: tp.topic,
-          partition: tp.partition,
-          offset: String(offset),
-        })),
-      );
+      await this.o.consumer
+        .commitOffsets(
+          [...snapshot.values()].map(({ tp, offset }) => ({
+            topic: tp.topic,
+            partition: tp.partition,
+            offset: String(offset),
+          })),
+        )
+        .catch((e: unknown) => {
+          // refused while the group rebalances: not a task failure; the next commit tries again
+          if (!isRebalance(e)) throw e;
+          this.dirty = true;
+          this.log.warn({ err: e }, "offset commit refused during a rebalance; retrying later");
+        });
     } catch (e) {
       this.metrics.offsetCommit("sink", secondsSince(start), false);
       throw e;
@@ -258,4 +276,15 @@ export class SinkTaskRunner {
     this.metrics.offsetCommit("sink", secondsSince(start), true);
     this.log.debug({ partitions: snapshot.size }, "sink offsets committed");
   }
+}
+
+/** kafkajs's isRebalancing, plus a member the coordinator no longer knows: the group will be rejoined. */
+function isRebalance(e: unknown): boolean {
+  const type = (e as { type?: string } | null)?.type;
+  return (
+    type === "REBALANCE_IN_PROGRESS" ||
+    type === "NOT_COORDINATOR_FOR_GROUP" ||
+    type === "ILLEGAL_GENERATION" ||
+    type === "UNKNOWN_MEMBER_ID"
+  );
 }
