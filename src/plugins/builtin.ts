@@ -3,6 +3,7 @@ import { datagenSourcePlugin } from "../connectors/datagen/index.js";
 import { fileStreamSinkPlugin, fileStreamSourcePlugin } from "../connectors/file/index.js";
 import { httpSinkPlugin } from "../connectors/http-sink/index.js";
 import { httpSourcePlugin } from "../connectors/http-source/index.js";
+import { postgresSinkPlugin, postgresSourcePlugin } from "../connectors/postgres/index.js";
 import { verifiableSinkPlugin, verifiableSourcePlugin } from "../connectors/verifiable/index.js";
 import { converterPlugins } from "../converters/index.js";
 import { predicatePlugins, transformationPlugins } from "../transforms/index.js";
@@ -16,6 +17,8 @@ export function builtinPlugins(): PluginRegistry {
       datagenSourcePlugin,
       httpSourcePlugin,
       httpSinkPlugin,
+      postgresSourcePlugin,
+      postgresSinkPlugin,
       verifiableSourcePlugin,
       verifiableSinkPlugin,
     ])

@@ -1,0 +1,2 @@
+export { postgresSinkPlugin } from "./postgres-sink.js";
+export { postgresSourcePlugin } from "./postgres-source.js";
