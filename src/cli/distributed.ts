@@ -5,7 +5,7 @@
 import { hostname } from "node:os";
 import { clusterKeys } from "../cluster/keys.js";
 import { Membership } from "../cluster/membership.js";
-import { createRedis } from "../cluster/redis.js";
+import { createRedis, redactRedisUrl } from "../cluster/redis.js";
 import { UnitLeases } from "../cluster/unit-leases.js";
 import { UnitQueue } from "../cluster/unit-queue.js";
 import { loadWorkerProperties } from "../config/worker-file.js";
@@ -31,7 +31,7 @@ import { KafkaOffsetStore } from "../state/kafka/kafka-offset-store.js";
 import { KafkaStatusStore } from "../state/kafka/kafka-status-store.js";
 import { buildTransformChain } from "../transforms/chain.js";
 import { buildCommit } from "./build-info.js";
-import { connectKafka, workerProviders } from "./startup.js";
+import { connectKafka, restSecurity, workerProviders } from "./startup.js";
 import { StartupError } from "./startup-error.js";
 import { UsageError } from "./usage-error.js";
 
@@ -54,6 +54,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
   // before any child logger exists, so that /admin/loggers sees them all
   const loggers = new LoggerLevels(logger);
   const providers = workerProviders(config, workerPath);
+  const rest = restSecurity(config, workerPath);
   const plugins = builtinPlugins();
   await loadPlugins(config.pluginPath, plugins, logger);
   const { kafka, clusterId } = await connectKafka(config, id, logger);
@@ -90,9 +91,13 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
   try {
     await redis.connect();
   } catch (e) {
-    throw new StartupError(`Cannot reach Redis at redis.url=${config.redisUrl}: ${(e as Error).message}`, 1, {
-      cause: e,
-    });
+    throw new StartupError(
+      `Cannot reach Redis at redis.url=${redactRedisUrl(config.redisUrl)}: ${(e as Error).message}`,
+      1,
+      {
+        cause: e,
+      },
+    );
   }
   const membership = new Membership({
     redis,
@@ -181,8 +186,9 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     logger,
     commit: buildCommit(),
     operations: { metrics, eventLoop, readiness: [kafkaReachable, redisCheck(redis)] },
+    security: rest.security,
   });
-  const server = await startRestServer(app, config.listeners);
+  const server = await startRestServer(app, config.listeners, rest.tls);
   await herder.start();
   await units.start();
   logger.info({ ports: server.ports, clusterId, group: config.groupId }, "distributed worker started");

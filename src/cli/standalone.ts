@@ -32,7 +32,7 @@ import { MemoryConfigStore } from "../state/memory-config-store.js";
 import { MemoryStatusStore } from "../state/memory-status-store.js";
 import { buildTransformChain } from "../transforms/chain.js";
 import { buildCommit } from "./build-info.js";
-import { connectKafka, workerProviders } from "./startup.js";
+import { connectKafka, restSecurity, workerProviders } from "./startup.js";
 import { StartupError } from "./startup-error.js";
 import { UsageError } from "./usage-error.js";
 
@@ -108,6 +108,7 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
   // before any child logger exists, so that /admin/loggers sees them all
   const loggers = new LoggerLevels(logger);
   const providers = workerProviders(config, workerPath);
+  const rest = restSecurity(config, workerPath);
   const plugins = builtinPlugins();
   await loadPlugins(config.pluginPath, plugins, logger);
   const files = await checkConnectorFiles(connectorPaths, plugins, providers);
@@ -156,8 +157,9 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
     commit: buildCommit(),
     topicTracking: { enabled: flag("topic.tracking.enable"), allowReset: flag("topic.tracking.allow.reset") },
     operations: { metrics, eventLoop, readiness: [kafkaReachable] },
+    security: rest.security,
   });
-  const server = await startRestServer(app, config.listeners);
+  const server = await startRestServer(app, config.listeners, rest.tls);
   logger.info({ ports: server.ports, clusterId }, "REST server listening");
 
   for (const f of files) {

@@ -1,9 +1,14 @@
 /** Start-up steps both worker modes share; each failure is a StartupError naming what to fix. */
 import type { Kafka } from "kafkajs";
+import { lookupIn } from "../config/ssl-stores.js";
 import { ConfigProviderError, ConfigProviders } from "../herder/config-providers.js";
 import type { WorkerConfig } from "../herder/worker-config.js";
 import { createKafka } from "../kafka/client.js";
+import { KafkaSecurityError, kafkaSecurityOptions } from "../kafka/security.js";
 import type { Logger } from "../log/logger.js";
+import { RestAuthError } from "../rest/auth.js";
+import { type RestSecuritySetup, restSecuritySetup } from "../rest/security.js";
+import { RestTlsError } from "../rest/tls.js";
 import { StartupError } from "./startup-error.js";
 
 /** The worker's config providers (config.providers); a bad one stops start-up naming the worker file. */
@@ -17,16 +22,36 @@ export function workerProviders(config: WorkerConfig, workerPath: string): Confi
   }
 }
 
+/** REST authentication, CORS and TLS; a bad credentials file or key store stops start-up naming it. */
+export function restSecurity(config: WorkerConfig, workerPath: string): RestSecuritySetup {
+  try {
+    return restSecuritySetup(config);
+  } catch (e) {
+    if (e instanceof RestAuthError || e instanceof RestTlsError)
+      throw new StartupError(`${workerPath}: ${e.message}`, 1, { cause: e });
+    throw e;
+  }
+}
+
 /** The Kafka client, and the cluster id (which also proves the brokers answer). */
 export async function connectKafka(
   config: WorkerConfig,
   workerId: string,
   logger: Logger,
 ): Promise<{ kafka: Kafka; clusterId: string }> {
+  let security: ReturnType<typeof kafkaSecurityOptions>;
+  try {
+    // security.protocol, sasl.* and ssl.* of the worker apply to all its Kafka clients
+    security = kafkaSecurityOptions(lookupIn(config.raw), "worker config: ");
+  } catch (e) {
+    if (e instanceof KafkaSecurityError) throw new StartupError(e.message, 1, { cause: e });
+    throw e;
+  }
   const kafka = createKafka({
     brokers: config.bootstrapServers,
     clientId: config.clientId || `ferry-${workerId}`,
     logger,
+    extra: security,
   });
   const admin = kafka.admin();
   try {

@@ -23,3 +23,15 @@ export function createRedis(url: string, logger: Logger, purpose: string): Redis
   });
   return redis;
 }
+
+/** redis.url for messages: a password in it (redis://user:secret@host) is shown as ***. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    // not a URL ioredis would accept either; show nothing that could be a secret
+    return "(unparseable redis.url)";
+  }
+}

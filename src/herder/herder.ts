@@ -4,11 +4,13 @@
  * Errors are ConnectErrors carrying their HTTP status (404 NotFoundError, 400 BadRequestError, 409 ...).
  */
 import type { TaskConfig } from "../api/connector.js";
+import type { ClusterScaling } from "../cluster/scaling.js";
 import type { LoggerLevel } from "../log/levels.js";
 import type { PluginInfo } from "../plugins/registry.js";
 import type { TargetState, UnitState } from "../state/types.js";
 import type { ConfigInfos, ConfigKeyInfo } from "./config-infos.js";
 
+export type { ClusterScaling } from "../cluster/scaling.js";
 export type { LoggerLevel } from "../log/levels.js";
 export type { PluginInfo } from "../plugins/registry.js";
 export type { ConfigInfo, ConfigInfos, ConfigKeyInfo, ConfigValueInfo } from "./config-infos.js";
@@ -137,6 +139,9 @@ export interface Herder {
   setWorkerLoggerLevel(namespace: string, level: string): string[];
   /** every worker of the cluster (standalone: this one) */
   setClusterLoggerLevel(namespace: string, level: string): Promise<void>;
+
+  /** GET /cluster/scaling: the worker count the cluster's units want; absent in standalone mode (404) */
+  clusterScaling?(): Promise<ClusterScaling>;
 }
 
 export function targetStateFromInitial(s: CreateConnectorRequest["initialState"]): TargetState | undefined {

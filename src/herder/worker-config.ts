@@ -6,9 +6,11 @@ import { z } from "zod";
 import { ConfigDef } from "../api/config-def.js";
 import { type ClusterSettings, clusterSettings, defineClusterKeys } from "../cluster/cluster-config.js";
 import { ConfigValidationError } from "../errors.js";
+import { defineKafkaSecurityKeys } from "../kafka/security.js";
+import { defineRestKeys, type RestSecurityConfig, restSecurityConfig } from "../rest/rest-config.js";
 
 export function baseWorkerConfigDef(): ConfigDef {
-  return new ConfigDef()
+  const def = new ConfigDef()
     .define({
       name: "bootstrap.servers",
       type: "LIST",
@@ -70,7 +72,7 @@ export function baseWorkerConfigDef(): ConfigDef {
       default: ["http://:8083"],
       importance: "LOW",
       documentation:
-        "List of comma-separated URIs the REST API will listen on. The supported protocols are HTTP.",
+        "List of comma-separated URIs the REST API will listen on. The supported protocols are HTTP and HTTPS (with the ssl.* keys).",
       check: z
         .array(z.string().regex(/^https?:\/\/[^:/]*(:\d+)?\/?$/i, "listener must look like http://host:port"))
         .min(1),
@@ -112,6 +114,8 @@ export function baseWorkerConfigDef(): ConfigDef {
       importance: "LOW",
       documentation: "An id string passed to Kafka with each request.",
     });
+  // REST authentication, CORS and scaling (src/rest/rest-config.ts); Kafka client security and ssl.*
+  return defineKafkaSecurityKeys(defineRestKeys(def));
 }
 
 export function standaloneWorkerConfigDef(): ConfigDef {
@@ -145,6 +149,10 @@ export interface WorkerConfig {
   readonly pluginPath: string[];
   readonly clientId: string;
   readonly topicCreationEnable: boolean;
+  /** REST authentication, CORS and client certificates */
+  readonly rest: RestSecurityConfig;
+  /** scaling.units.per.worker, for GET /cluster/scaling */
+  readonly scalingUnitsPerWorker: number;
 }
 
 export interface StandaloneWorkerConfig extends WorkerConfig {
@@ -174,6 +182,8 @@ function toWorkerConfig(raw: Record<string, string>, values: Record<string, unkn
     pluginPath: (values["plugin.path"] as string[] | null) ?? [],
     clientId: values["client.id"] as string,
     topicCreationEnable: values["topic.creation.enable"] as boolean,
+    rest: restSecurityConfig(values),
+    scalingUnitsPerWorker: values["scaling.units.per.worker"] as number,
   };
 }
 

@@ -12,11 +12,15 @@ import type { Herder } from "../herder/herder.js";
 import { parseLog4jLevel } from "../log/levels.js";
 import type { Logger } from "../log/logger.js";
 import { FERRY_VERSION } from "../version.js";
+import { authentication, type RestCredentials } from "./auth.js";
+import { corsMiddleware } from "./cors.js";
 import { registerDocs } from "./docs.js";
 import { errorBody } from "./errors.js";
 import { type OperationsOptions, registerOperations } from "./operations.js";
 import * as R from "./routes.js";
+import { registerScaling } from "./scaling.js";
 import { formatZodError } from "./schemas.js";
+import { maskConfig, restoreHidden, SecretKeys } from "./secrets.js";
 
 export interface RestOptions {
   readonly herder: Herder;
@@ -28,6 +32,17 @@ export interface RestOptions {
   readonly topicTracking?: { readonly enabled: boolean; readonly allowReset: boolean };
   /** /metrics, /healthz and /readyz (operations.ts); the worker CLIs always pass it */
   readonly operations?: OperationsOptions;
+  /** authentication and CORS; both off when absent */
+  readonly security?: RestSecurityOptions;
+}
+
+export interface RestSecurityOptions {
+  /** null: no authentication */
+  readonly credentials: RestCredentials | null;
+  /** access.control.allow.origin; empty: no CORS headers */
+  readonly allowOrigins: readonly string[];
+  /** access.control.allow.methods; empty: GET, POST, HEAD */
+  readonly allowMethods: readonly string[];
 }
 
 /** Kafka's ConnectorPluginsResource.normalizedPluginName: the name without a Connector suffix. */
@@ -65,6 +80,27 @@ export function createRestApp(o: RestOptions): OpenAPIHono {
       return errorBody(c, 400, `Invalid request ${what}: ${formatZodError(result.error)}`);
     },
   });
+
+  // CORS before authentication: browsers send preflights without credentials
+  const cors = corsMiddleware(o.security?.allowOrigins ?? [], o.security?.allowMethods ?? []);
+  if (cors) app.use("*", cors);
+  if (o.security?.credentials) app.use("*", authentication(o.security.credentials));
+
+  // PASSWORD-type values leave as "[hidden]" (secrets.ts)
+  const secrets = new SecretKeys(herder);
+  const masked = <T extends Record<string, string>>(config: T): T => maskConfig(config, secrets.of(config));
+  const maskedInfo = <T extends { config: Record<string, string> }>(info: T): T => ({
+    ...info,
+    config: masked(info.config),
+  });
+  const stored = (name: string) => {
+    try {
+      return herder.connectorConfig(name);
+    } catch (e) {
+      if (e instanceof ConnectError && e.status === 404) return null;
+      throw e;
+    }
+  };
 
   app.use(
     "*",
@@ -114,6 +150,7 @@ export function createRestApp(o: RestOptions): OpenAPIHono {
   // ---------------------------------------------------------------- operations: /metrics, /healthz, /readyz
 
   if (o.operations) registerOperations(app, () => herder.ready(), o.operations);
+  registerScaling(app, herder);
 
   // ---------------------------------------------------------------- connectors
 
@@ -130,7 +167,7 @@ export function createRestApp(o: RestOptions): OpenAPIHono {
         const entry: (typeof out)[string] = {};
         // unknown expansions are ignored, as Kafka does
         if (expand.includes("status")) entry.status = herder.connectorStatus(name);
-        if (expand.includes("info")) entry.info = herder.connectorInfo(name);
+        if (expand.includes("info")) entry.info = maskedInfo(herder.connectorInfo(name));
         out[name] = entry;
       } catch (e) {
         // a connector without status yet (or deleted meanwhile) is left out, as Kafka Connect does
@@ -152,28 +189,37 @@ export function createRestApp(o: RestOptions): OpenAPIHono {
       initialState: body.initial_state ?? undefined,
     });
     c.header("Location", `/connectors/${encodeURIComponent(name)}`);
-    return c.json(info, 201);
+    return c.json(maskedInfo(info), 201);
   });
 
-  app.openapi(R.getConnectorRoute, (c) => c.json(herder.connectorInfo(c.req.valid("param").connector), 200));
+  app.openapi(R.getConnectorRoute, (c) =>
+    c.json(maskedInfo(herder.connectorInfo(c.req.valid("param").connector)), 200),
+  );
 
   app.openapi(R.getConnectorConfigRoute, (c) =>
-    c.json(herder.connectorConfig(c.req.valid("param").connector), 200),
+    c.json(masked(herder.connectorConfig(c.req.valid("param").connector)), 200),
   );
 
   app.openapi(R.putConnectorConfigRoute, async (c) => {
     const { connector } = c.req.valid("param");
-    const { created, info } = await herder.putConnectorConfig(connector, c.req.valid("json"));
+    const incoming = c.req.valid("json");
+    const config = restoreHidden(incoming, stored(connector), secrets.of(incoming));
+    const { created, info } = await herder.putConnectorConfig(connector, config);
     if (created) {
       c.header("Location", `/connectors/${encodeURIComponent(connector)}`);
-      return c.json(info, 201);
+      return c.json(maskedInfo(info), 201);
     }
-    return c.json(info, 200);
+    return c.json(maskedInfo(info), 200);
   });
 
-  app.openapi(R.patchConnectorConfigRoute, async (c) =>
-    c.json(await herder.patchConnectorConfig(c.req.valid("param").connector, c.req.valid("json")), 200),
-  );
+  app.openapi(R.patchConnectorConfigRoute, async (c) => {
+    const { connector } = c.req.valid("param");
+    const before = stored(connector);
+    const patch = c.req.valid("json");
+    const merged = { ...before, ...patch } as Record<string, string>;
+    const config = restoreHidden(patch, before, secrets.of(merged));
+    return c.json(maskedInfo(await herder.patchConnectorConfig(connector, config)), 200);
+  });
 
   app.openapi(R.connectorStatusRoute, (c) =>
     c.json(herder.connectorStatus(c.req.valid("param").connector), 200),
@@ -211,12 +257,26 @@ export function createRestApp(o: RestOptions): OpenAPIHono {
 
   // ---------------------------------------------------------------- tasks
 
-  app.openapi(R.taskConfigsRoute, (c) => c.json(herder.taskConfigs(c.req.valid("param").connector), 200));
+  // a task config may lack connector.class: its secret keys are the connector's
+  const maskedTask = (connector: string, config: Record<string, string>) =>
+    maskConfig(config, secrets.of({ ...stored(connector), ...config }));
+
+  app.openapi(R.taskConfigsRoute, (c) => {
+    const { connector } = c.req.valid("param");
+    return c.json(
+      herder.taskConfigs(connector).map((t) => ({ ...t, config: maskedTask(connector, t.config) })),
+      200,
+    );
+  });
 
   app.openapi(R.tasksConfigRoute, (c) => {
     const { connector } = c.req.valid("param");
     return c.json(
-      Object.fromEntries(herder.taskConfigs(connector).map((t) => [`${connector}-${t.id.task}`, t.config])),
+      Object.fromEntries(
+        herder
+          .taskConfigs(connector)
+          .map((t) => [`${connector}-${t.id.task}`, maskedTask(connector, t.config)]),
+      ),
       200,
     );
   });

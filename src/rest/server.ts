@@ -1,4 +1,5 @@
-/** Serves the Hono app on each configured listener (HTTP). */
+/** Serves the Hono app on each configured listener: http://, or https:// with the TLS options given. */
+import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from "node:https";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Listener } from "../herder/worker-config.js";
 
@@ -13,15 +14,22 @@ export interface FetchApp {
   fetch(request: Request): Response | Promise<Response>;
 }
 
-export async function startRestServer(app: FetchApp, listeners: readonly Listener[]): Promise<RunningServer> {
+export async function startRestServer(
+  app: FetchApp,
+  listeners: readonly Listener[],
+  /** key and certificate for https:// listeners (see tls.ts) */
+  tls?: HttpsOptions,
+): Promise<RunningServer> {
   const servers: ServerType[] = [];
   const ports: number[] = [];
   for (const l of listeners) {
-    if (l.protocol !== "http")
-      throw new Error(`Listener protocol ${l.protocol} is not supported yet; use http://`);
+    if (l.protocol === "https" && !tls)
+      throw new Error(`Listener https://${l.host}:${l.port} needs TLS settings (ssl.keystore.*)`);
+    const https = l.protocol === "https" ? { createServer: createHttpsServer, serverOptions: tls } : {};
     const server = await new Promise<ServerType>((resolve, reject) => {
-      const s = serve({ fetch: (req) => app.fetch(req), port: l.port, hostname: l.host || undefined }, () =>
-        resolve(s),
+      const s = serve(
+        { fetch: (req) => app.fetch(req), port: l.port, hostname: l.host || undefined, ...https },
+        () => resolve(s),
       );
       s.once("error", reject);
     });

@@ -405,6 +405,7 @@ describe("documentation", () => {
       [
         "GET /",
         "GET /health",
+        "GET /cluster/scaling",
         "GET /connectors",
         "POST /connectors",
         "GET /connectors/{connector}",

@@ -1,0 +1,185 @@
+/**
+ * Kafka's client security settings (security.protocol, sasl.mechanism, sasl.jaas.config, ssl.*) mapped to
+ * kafkajs's `ssl` and `sasl` options. kafkajs speaks PLAIN and SCRAM-SHA-256/512; GSSAPI (Kerberos) and
+ * OAUTHBEARER are refused at start-up with a message naming the key, never silently ignored.
+ */
+import type { KafkaConfig, SASLOptions } from "kafkajs";
+import { z } from "zod";
+import type { ConfigDef } from "../api/config-def.js";
+import {
+  defineSslKeys,
+  type Lookup,
+  loadTlsMaterial,
+  SslConfigError,
+  verifiesHostname,
+} from "../config/ssl-stores.js";
+
+export const SECURITY_PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] as const;
+export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
+
+const MECHANISMS = {
+  PLAIN: { kafkajs: "plain", module: "org.apache.kafka.common.security.plain.PlainLoginModule" },
+  "SCRAM-SHA-256": {
+    kafkajs: "scram-sha-256",
+    module: "org.apache.kafka.common.security.scram.ScramLoginModule",
+  },
+  "SCRAM-SHA-512": {
+    kafkajs: "scram-sha-512",
+    module: "org.apache.kafka.common.security.scram.ScramLoginModule",
+  },
+} as const;
+
+/** security.protocol, sasl.mechanism, sasl.jaas.config and the ssl.* keys, with Kafka's names and defaults. */
+export function defineKafkaSecurityKeys(def: ConfigDef): ConfigDef {
+  def
+    .define({
+      name: "security.protocol",
+      type: "STRING",
+      default: "PLAINTEXT",
+      importance: "MEDIUM",
+      group: "Kafka client security",
+      documentation:
+        "Protocol used to talk to brokers: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. Applies to every Kafka client of the worker.",
+      check: z
+        .string()
+        .transform((s) => s.trim().toUpperCase())
+        .pipe(z.enum(SECURITY_PROTOCOLS, { error: `Value must be one of ${SECURITY_PROTOCOLS.join(", ")}` })),
+    })
+    .define({
+      name: "sasl.mechanism",
+      type: "STRING",
+      default: "GSSAPI",
+      importance: "MEDIUM",
+      group: "Kafka client security",
+      documentation:
+        "SASL mechanism for SASL_PLAINTEXT and SASL_SSL: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (Kafka's default GSSAPI is not supported, so set it).",
+    })
+    .define({
+      name: "sasl.jaas.config",
+      type: "PASSWORD",
+      default: null,
+      importance: "MEDIUM",
+      group: "Kafka client security",
+      documentation:
+        'JAAS login context, as Kafka writes it: `org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";` (ScramLoginModule for SCRAM).',
+    });
+  return defineSslKeys(def, "SSL (Kafka clients and the https listener)");
+}
+
+/** A JAAS configuration entry: `LoginModuleClass flag key="value" ...;`. */
+export interface JaasEntry {
+  readonly loginModule: string;
+  readonly flag: string;
+  readonly options: Record<string, string>;
+}
+
+/**
+ * Parses one JAAS entry as Kafka's JaasConfig does for sasl.jaas.config. Errors never quote the text (it
+ * holds a password).
+ */
+export function parseJaasConfig(text: string): JaasEntry {
+  let i = 0;
+  const s = text;
+  const skipSpace = () => {
+    while (i < s.length && /\s/.test(s[i] ?? "")) i++;
+  };
+  const word = (what: string) => {
+    skipSpace();
+    const m = /^[^\s=;"]+/.exec(s.slice(i));
+    if (!m) throw new Error(`expected ${what} at character ${i + 1}`);
+    i += m[0].length;
+    return m[0];
+  };
+  const value = () => {
+    skipSpace();
+    if (s[i] !== '"') return word("a value");
+    i++;
+    let out = "";
+    while (i < s.length && s[i] !== '"') {
+      if (s[i] === "\\" && i + 1 < s.length) i++;
+      out += s[i];
+      i++;
+    }
+    if (s[i] !== '"') throw new Error("a quoted value is not closed");
+    i++;
+    return out;
+  };
+  const loginModule = word("a login module class");
+  const flag = word("a control flag (required, requisite, sufficient or optional)");
+  if (!["required", "requisite", "sufficient", "optional"].includes(flag.toLowerCase()))
+    throw new Error("the control flag must be required, requisite, sufficient or optional");
+  const options: Record<string, string> = {};
+  for (;;) {
+    skipSpace();
+    if (s[i] === ";") {
+      i++;
+      break;
+    }
+    if (i >= s.length) throw new Error("the entry must end with ';'");
+    const key = word("an option name");
+    skipSpace();
+    if (s[i] !== "=") throw new Error(`option ${key} needs a value (key="value")`);
+    i++;
+    options[key] = value();
+  }
+  skipSpace();
+  if (i < s.length) throw new Error("only one login module entry is supported");
+  return { loginModule, flag: flag.toLowerCase(), options };
+}
+
+export class KafkaSecurityError extends Error {}
+
+/**
+ * kafkajs `ssl`/`sasl` options from Kafka's keys. `get` looks a Kafka name up (the worker's top-level keys);
+ * `where` prefixes messages (the worker file).
+ */
+export function kafkaSecurityOptions(get: Lookup, where = ""): Pick<KafkaConfig, "ssl" | "sasl"> {
+  const protocol = (get("security.protocol") ?? "PLAINTEXT").trim().toUpperCase();
+  if (!(SECURITY_PROTOCOLS as readonly string[]).includes(protocol))
+    throw new KafkaSecurityError(
+      `${where}security.protocol=${protocol}: must be one of ${SECURITY_PROTOCOLS.join(", ")}`,
+    );
+  const out: Pick<KafkaConfig, "ssl" | "sasl"> = {};
+  if (protocol === "SSL" || protocol === "SASL_SSL") {
+    try {
+      const material = loadTlsMaterial(get, where);
+      out.ssl = {
+        ...material,
+        rejectUnauthorized: true,
+        // an empty identification algorithm turns the host name check off, as in Kafka
+        ...(verifiesHostname(get) ? {} : { checkServerIdentity: () => undefined }),
+      };
+    } catch (e) {
+      if (e instanceof SslConfigError) throw new KafkaSecurityError(e.message, { cause: e });
+      throw e;
+    }
+  }
+  if (protocol === "SASL_PLAINTEXT" || protocol === "SASL_SSL") out.sasl = saslOptions(get, where);
+  return out;
+}
+
+function saslOptions(get: Lookup, where: string): SASLOptions {
+  const mechanism = (get("sasl.mechanism") ?? "GSSAPI").trim().toUpperCase();
+  const known = MECHANISMS[mechanism as keyof typeof MECHANISMS];
+  if (!known)
+    throw new KafkaSecurityError(
+      `${where}sasl.mechanism=${mechanism}: Ferry's Kafka client supports ${Object.keys(MECHANISMS).join(", ")}`,
+    );
+  const jaas = get("sasl.jaas.config");
+  if (jaas === undefined || jaas.trim() === "")
+    throw new KafkaSecurityError(`${where}sasl.jaas.config must be set for sasl.mechanism=${mechanism}`);
+  let entry: JaasEntry;
+  try {
+    entry = parseJaasConfig(jaas);
+  } catch (e) {
+    throw new KafkaSecurityError(`${where}sasl.jaas.config is not a JAAS entry: ${(e as Error).message}`);
+  }
+  if (entry.loginModule !== known.module)
+    throw new KafkaSecurityError(
+      `${where}sasl.jaas.config: sasl.mechanism=${mechanism} needs ${known.module}, not ${entry.loginModule}`,
+    );
+  const { username, password } = entry.options;
+  if (username === undefined || password === undefined)
+    throw new KafkaSecurityError(`${where}sasl.jaas.config needs username="..." and password="..."`);
+  return { mechanism: known.kafkajs, username, password } as SASLOptions;
+}
