@@ -4,6 +4,7 @@ import { fileStreamSinkPlugin, fileStreamSourcePlugin } from "../connectors/file
 import { httpSinkPlugin } from "../connectors/http-sink/index.js";
 import { httpSourcePlugin } from "../connectors/http-source/index.js";
 import { postgresSinkPlugin, postgresSourcePlugin } from "../connectors/postgres/index.js";
+import { redisStreamsSinkPlugin, redisStreamsSourcePlugin } from "../connectors/redis-streams/index.js";
 import { verifiableSinkPlugin, verifiableSourcePlugin } from "../connectors/verifiable/index.js";
 import { converterPlugins } from "../converters/index.js";
 import { predicatePlugins, transformationPlugins } from "../transforms/index.js";
@@ -19,6 +20,8 @@ export function builtinPlugins(): PluginRegistry {
       httpSinkPlugin,
       postgresSourcePlugin,
       postgresSinkPlugin,
+      redisStreamsSourcePlugin,
+      redisStreamsSinkPlugin,
       verifiableSourcePlugin,
       verifiableSinkPlugin,
     ])
