@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `ferry` command. */
+import { CHAOS_USAGE, chaosCommand } from "./chaos.js";
 import { runDistributed } from "./distributed.js";
 import { runStandalone } from "./standalone.js";
 import { StartupError } from "./startup-error.js";
@@ -7,7 +8,8 @@ import { UsageError } from "./usage-error.js";
 
 const USAGE = `Usage:
   ferry standalone worker.properties [connector1.properties connector2.json ...]
-  ferry distributed worker.properties`;
+  ferry distributed worker.properties
+  ${CHAOS_USAGE}`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -33,6 +35,9 @@ async function main(argv: string[]): Promise<void> {
       process.on("SIGINT", onSignal);
       return;
     }
+    case "chaos":
+      process.exitCode = await chaosCommand(rest);
+      return;
     case undefined:
     case "-h":
     case "--help":

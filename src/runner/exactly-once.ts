@@ -282,6 +282,9 @@ export class TransactionalWriter implements SourceTransactions {
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: TRANSACTION_TIMEOUT_MS,
+      // right after a commit the coordinator answers CONCURRENT_TRANSACTIONS until its markers are written;
+      // the Java client retries that after 20 ms, kafkajs's default would wait 100 ms or more
+      retry: { initialRetryTime: 20, maxRetryTime: 1_000, retries: 10 },
     });
     await p.connect();
     this.producer = p;

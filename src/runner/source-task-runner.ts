@@ -271,8 +271,12 @@ export class SourceTaskRunner {
       if (!due) return;
       n = this.pending.length;
     } else {
-      const end = this.pending.findIndex((p) => p.pollEnd);
-      n = end < 0 ? this.pending.length : end + 1;
+      // every poll() that completed while the previous transaction committed: Kafka's worker does not
+      // poll during a commit, so its next poll() returns all of that at once; never part of a poll
+      let end = this.pending.length - 1;
+      while (end >= 0 && !this.pending[end]?.pollEnd) end--;
+      if (end < 0) return;
+      n = end + 1;
     }
     const batch = this.pending.slice(0, n);
     this.pending = this.pending.slice(n);
