@@ -10,9 +10,14 @@
  * produce/v3/request.js (which produce v4..v7 reuse): upstream spreads every message into a new object,
  * sorts the timestamps, and builds an Encoder per record and a byte-at-a-time CRC32C; ./produce-request
  * writes the same bytes into one buffer per partition (see there).
+ *
+ * recordBatch/v0/decoder.js (every fetched record batch): upstream allocates a Decoder per record and
+ * parses the batch's first offset and timestamp into a Long for every record; ./record-batch-decoder
+ * returns the same objects reading straight from the buffer (see there).
  */
 import { createRequire, Module } from "node:module";
 import { produceRequestV3 } from "./produce-request.js";
+import { decodeRecordBatch } from "./record-batch-decoder.js";
 
 const require = createRequire(import.meta.url);
 
@@ -56,11 +61,13 @@ function replaceModule(request: string, exports: unknown): void {
 
 replaceModule("kafkajs/src/producer/groupMessagesPerPartition.js", groupMessagesPerPartition);
 replaceModule("kafkajs/src/protocol/requests/produce/v3/request.js", produceRequestV3);
+replaceModule("kafkajs/src/protocol/recordBatch/v0/decoder.js", decodeRecordBatch);
 
 /** true when kafkajs uses the patched modules (checked by a unit test) */
 export function kafkajsPatched(): boolean {
   return (
     require("kafkajs/src/producer/groupMessagesPerPartition.js") === groupMessagesPerPartition &&
-    require("kafkajs/src/protocol/requests/produce/v3/request.js") === produceRequestV3
+    require("kafkajs/src/protocol/requests/produce/v3/request.js") === produceRequestV3 &&
+    require("kafkajs/src/protocol/recordBatch/v0/decoder.js") === decodeRecordBatch
   );
 }

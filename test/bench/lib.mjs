@@ -21,16 +21,24 @@ export const kafka = new Kafka({ clientId: "bench", brokers: [KAFKA_BOOTSTRAP], 
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Creates a topic and waits for its leader; a busy broker's transient metadata errors are retried. */
 export async function createTopic(topic, partitions = 1) {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
-  } finally {
-    await admin.disconnect();
+  for (let attempt = 1; ; attempt++) {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+        waitForLeaders: true,
+      });
+      return;
+    } catch (e) {
+      if (!e.retriable || attempt >= 5)
+        throw new Error(`creating topic ${topic}: ${e.message}`, { cause: e });
+      await sleep(1000 * attempt);
+    } finally {
+      await admin.disconnect();
+    }
   }
 }
 
