@@ -144,7 +144,7 @@ export function parseTimestamp(text: string): Instant | null {
 /** An Instant as timestamptz text in UTC; PostgreSQL reads it as the same wall time for a timestamp column. */
 export function formatInstant(t: Instant): string {
   const iso = new Date(t.ms).toISOString(); // 2026-11-25T15:00:00.123Z
-  return `${iso.slice(0, 23)}${String(t.micros).padStart(3, "0")}+00`;
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}${String(t.micros).padStart(3, "0")}+00`;
 }
 
 // ---------------------------------------------------------------------------
