@@ -124,6 +124,38 @@ export class DistributedHerder extends HerderBase implements Herder {
     });
   }
 
+  /** unit → the worker holding its lease, as last read from Redis (for the status view) */
+  private leaseOwners = new Map<UnitKey, string>();
+  private leaseOwnersAt = 0;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private readingOwners: Promise<void> | null = null;
+
+  private async readLeaseOwners(): Promise<void> {
+    const units = [...this.wantedUnits().keys()];
+    const owners = new Map<UnitKey, string>();
+    if (units.length > 0) {
+      const values = await this.o.redis.mget(units.map((u) => this.o.keys.lease(u)));
+      for (const [i, u] of units.entries()) {
+        const v = values[i];
+        if (v) owners.set(u, v);
+      }
+    }
+    this.leaseOwners = owners;
+    this.leaseOwnersAt = Date.now();
+  }
+
+  /**
+   * A unit reported RUNNING (or PAUSED, STOPPED) by a worker that no longer holds its lease is not running
+   * there any more: it died, lost Redis, or handed the unit back. It shows as UNASSIGNED until the next
+   * owner reports. FAILED keeps its trace. Without a recent view of the leases the report stands.
+   */
+  protected override liveStatus(unit: string, s: UnitStatus): UnitStatus {
+    if (s.state === "FAILED" || s.state === "UNASSIGNED") return s;
+    if (Date.now() - this.leaseOwnersAt > 3 * this.o.cluster.leaseTtlMs) return s;
+    if (this.leaseOwners.get(unit) === s.workerId) return s;
+    return { ...s, state: "UNASSIGNED" };
+  }
+
   /** A unit job was taken, or one was lost: the herder starts or stops units to match. */
   onUnitsChanged(): void {
     this.requestReconcile();
@@ -153,6 +185,17 @@ export class DistributedHerder extends HerderBase implements Herder {
     // other workers still hold are taken over as those workers hand them back, without holding up start-up
     this.requestReconcile();
     this.reconciler.start();
+    this.leaseTimer = setInterval(
+      () => {
+        this.readingOwners ??= this.readLeaseOwners()
+          .catch((e) => this.o.logger.debug({ err: e }, "reading lease owners failed"))
+          .finally(() => {
+            this.readingOwners = null;
+          });
+      },
+      // often: a new owner's RUNNING must not show as UNASSIGNED for long (one MGET per tick)
+      100,
+    );
     this.isReady = true;
   }
 
@@ -818,6 +861,7 @@ export class DistributedHerder extends HerderBase implements Herder {
     this.isReady = false;
     for (const u of this.unsubscribe) u();
     this.o.units.stopFetching();
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
     await this.reconciler.stop();
     await this.reconciling;
     if (this.retryTimer) clearTimeout(this.retryTimer);

@@ -118,8 +118,21 @@ export abstract class HerderBase {
     const tasks = [...this.o.statuses.tasks(name).entries()]
       .filter(([id]) => id < count)
       .sort(([a], [b]) => a - b)
-      .map(([id, s]) => ({ id, ...stateInfo(s) }));
-    return { name, connector: stateInfo(c), tasks, type: this.typeOf(config) };
+      .map(([id, s]) => ({ id, ...stateInfo(this.liveStatus(`task:${name}:${id}`, s)) }));
+    return {
+      name,
+      connector: stateInfo(this.liveStatus(`connector:${name}`, c)),
+      tasks,
+      type: this.typeOf(config),
+    };
+  }
+
+  /**
+   * The status as reported, or as it is now when the reporter no longer runs the unit (distributed: its
+   * lease is gone, so it is UNASSIGNED rather than RUNNING on a dead worker).
+   */
+  protected liveStatus(_unit: string, s: UnitStatus): UnitStatus {
+    return s;
   }
 
   connectorStatus(name: string): ConnectorStateInfo {
@@ -132,7 +145,7 @@ export abstract class HerderBase {
     const s = this.o.configs.connectorConfig(name) ? this.o.statuses.task(name, task) : undefined;
     if (!s || task >= this.taskCount(name))
       throw new NotFoundError(`No status found for task ${name}-${task}`);
-    return { id: task, ...stateInfo(s) };
+    return { id: task, ...stateInfo(this.liveStatus(`task:${name}:${task}`, s)) };
   }
 
   taskConfigs(name: string): TaskInfo[] {

@@ -10,6 +10,10 @@ export interface ClusterWorker {
   port: number;
   url: string;
   proc: FerryProcess | null;
+  /** the worker id in statuses (rest.advertised host:port) */
+  id: string;
+  /** every log file this worker slot wrote (one per start) */
+  logs: string[];
 }
 
 export interface TestCluster {
@@ -22,13 +26,18 @@ export interface TestCluster {
   cleanup(): Promise<void>;
 }
 
-export async function testCluster(name: string, size: number, extra: string[] = []): Promise<TestCluster> {
+export async function testCluster(
+  name: string,
+  size: number,
+  extra: string[] = [],
+  perWorker: (i: number) => string[] = () => [],
+): Promise<TestCluster> {
   const tmp = await tempDir(name);
   const group = uniqueName(name);
   const workers: ClusterWorker[] = [];
   for (let i = 0; i < size; i++) {
     const port = await freePort();
-    workers.push({ port, url: `http://127.0.0.1:${port}`, proc: null });
+    workers.push({ port, url: `http://127.0.0.1:${port}`, proc: null, id: `127.0.0.1:${port}`, logs: [] });
     await writeFile(
       join(tmp.path, `worker-${i}.properties`),
       [
@@ -48,6 +57,7 @@ export async function testCluster(name: string, size: number, extra: string[] = 
         `listeners=http://127.0.0.1:${port}`,
         `redis.url=${REDIS_URL}`,
         ...extra,
+        ...perWorker(i),
       ].join("\n"),
     );
   }
@@ -59,7 +69,9 @@ export async function testCluster(name: string, size: number, extra: string[] = 
     async start(i) {
       const w = workers[i];
       if (!w) throw new Error(`no worker ${i}`);
-      w.proc = startFerry(["distributed", c.workerFile(i)], `${group}-w${i}`);
+      const log = `${group}-w${i}-${w.logs.length}`;
+      w.proc = startFerry(["distributed", c.workerFile(i)], log);
+      w.logs.push(w.proc.logFile);
       await waitHealthy(w.port, w.proc);
       return w;
     },

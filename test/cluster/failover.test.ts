@@ -1,0 +1,206 @@
+/**
+ * Distributed part 2 on real worker processes: a killed worker's units (sources and sinks) run elsewhere,
+ * a SIGTERM drains, units spread evenly and a joining worker gets its share without shuffling the others,
+ * a rolling restart keeps everything running, and no unit ever has two running owners (ownership journal).
+ * Timings are asserted loosely (the failover benchmark measures them); the sink bound is below the consumer
+ * session timeout (10 s), so it fails if a sink's partitions wait for the dead member's session to expire.
+ */
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTopic } from "../support/kafka.js";
+import { waitFor } from "../support/worker-process.js";
+import { allRunning, doubleOwnership, readJournal, shares, unitsSeenBy } from "./observe.js";
+import { api, type TestCluster, testCluster } from "./support.js";
+
+let cluster: TestCluster | null = null;
+afterEach(async () => {
+  await cluster?.cleanup();
+  cluster = null;
+});
+
+const datagen = (topic: string) => ({
+  "connector.class": "Datagen",
+  topic,
+  "records.per.second": "50",
+  template: "users",
+  "tasks.max": "1",
+});
+
+/** 3 sources (1 task each) and a 2-task FileStreamSink: 4 connectors + 5 tasks = 9 units */
+async function pipeline(c: TestCluster, sinkFile: string): Promise<number> {
+  const topic = `${c.group}-in`;
+  await createTopic(topic, 2);
+  for (let i = 0; i < 3; i++) {
+    const topicI = i === 0 ? topic : `${c.group}-t${i}`;
+    if (i > 0) await createTopic(topicI, 1);
+    const r = await api(c.workers[0]?.url ?? "", "POST", "/connectors", {
+      name: `src-${i}`,
+      config: datagen(topicI),
+    });
+    expect(r.status).toBe(201);
+  }
+  const r = await api(c.workers[0]?.url ?? "", "POST", "/connectors", {
+    name: "sink",
+    config: {
+      "connector.class": "FileStreamSink",
+      topics: topic,
+      file: sinkFile,
+      "tasks.max": "2",
+    },
+  });
+  expect(r.status).toBe(201);
+  return 9;
+}
+
+async function size(file: string): Promise<number> {
+  return (await stat(file).catch(() => ({ size: 0 }))).size;
+}
+
+describe("failover", () => {
+  it("kill -9 of one of three workers, three times: its units (sinks too) run and consume elsewhere; never two owners", async () => {
+    cluster = await testCluster("failover-kill", 3);
+    const c = cluster;
+    for (let i = 0; i < 3; i++) await c.start(i);
+    const sinkFile = join(c.dir, "sink.txt");
+    const units = await pipeline(c, sinkFile);
+    const deaths = new Map<string, number[]>();
+    for (let round = 0; round < 3; round++) {
+      const victim = round % 3;
+      const survivor = c.workers[(victim + 1) % 3]?.url ?? "";
+      const before = await waitFor(async () => {
+        const u = await unitsSeenBy(survivor);
+        return allRunning(u, units) ? u : null;
+      }, `all ${units} units RUNNING before round ${round}`);
+      const victimId = c.workers[victim]?.id ?? "";
+      const moved = [...before].filter(([, v]) => v.worker === victimId).map(([k]) => k);
+      expect(moved.length, `worker ${victimId} runs its share`).toBeGreaterThan(0);
+      // the sink must keep consuming: its file grows again after the kill
+      await waitFor(async () => (await size(sinkFile)) > 0, "the sink to write");
+      const killedAt = Date.now();
+      await c.stop(victim, "SIGKILL");
+      deaths.set(victimId, [...(deaths.get(victimId) ?? []), killedAt]);
+      const sizeAtKill = await size(sinkFile);
+      await waitFor(
+        async () => allRunning(await unitsSeenBy(survivor), units, [victimId]),
+        `round ${round}: every unit of ${victimId} RUNNING elsewhere`,
+        8_000,
+        50,
+      );
+      const movedAt = Date.now();
+      // both sink tasks read again well before the dead consumer's 10 s session would have expired
+      await waitFor(
+        async () => (await size(sinkFile)) > sizeAtKill + 2000,
+        `round ${round}: the sink consuming again`,
+        8_000,
+        50,
+      );
+      expect(movedAt - killedAt).toBeLessThan(8_000);
+      await c.start(victim);
+    }
+    const journal = await readJournal(c.workers);
+    expect(journal.length).toBeGreaterThan(units);
+    expect(doubleOwnership(journal, deaths)).toEqual([]);
+  }, 180_000);
+
+  it("SIGTERM drains: exit 0, every unit runs elsewhere, and the leaving worker stopped its units first", async () => {
+    cluster = await testCluster("failover-term", 3);
+    const c = cluster;
+    for (let i = 0; i < 3; i++) await c.start(i);
+    const units = await pipeline(c, join(c.dir, "sink.txt"));
+    const survivor = c.workers[1]?.url ?? "";
+    await waitFor(async () => allRunning(await unitsSeenBy(survivor), units), "all units RUNNING");
+    const leaving = c.workers[0];
+    const exited = leaving?.proc?.exited;
+    await c.stop(0, "SIGTERM");
+    expect((await exited)?.code).toBe(0);
+    await waitFor(
+      async () => allRunning(await unitsSeenBy(survivor), units, [leaving?.id ?? ""]),
+      "every unit RUNNING on the two others",
+      5_000,
+      50,
+    );
+    const journal = await readJournal(c.workers);
+    // no SIGKILL here: every start elsewhere follows the leaving worker's own stop
+    expect(doubleOwnership(journal)).toEqual([]);
+    expect(journal.some((e) => e.worker === leaving?.id && e.kind === "stop")).toBe(true);
+  }, 120_000);
+});
+
+describe("balance", () => {
+  it("scale out 1→3 gives each new worker its share without moving units between the others; scale in 3→1", async () => {
+    cluster = await testCluster("balance", 3);
+    const c = cluster;
+    await c.start(0);
+    const units = await pipeline(c, join(c.dir, "sink.txt"));
+    const url0 = c.workers[0]?.url ?? "";
+    await waitFor(async () => allRunning(await unitsSeenBy(url0), units), "all units on the first worker");
+    await c.start(1);
+    const two = await waitFor(async () => {
+      const u = await unitsSeenBy(url0);
+      const s = shares(u);
+      return allRunning(u, units) && s.size === 2 && Math.min(...s.values()) >= 4 ? u : null;
+    }, "two workers sharing 9 units 5/4");
+    await c.start(2);
+    const three = await waitFor(
+      async () => {
+        const u = await unitsSeenBy(url0);
+        const s = shares(u);
+        return allRunning(u, units) && s.size === 3 && [...s.values()].every((n) => n === 3) ? u : null;
+      },
+      "three workers with 3 units each",
+      10_000,
+    );
+    // a unit that moved went to the new worker: none moved between the first two
+    const newId = c.workers[2]?.id;
+    for (const [unit, v] of three) {
+      if (v.worker !== newId) expect(v.worker, unit).toBe(two.get(unit)?.worker);
+    }
+    await c.stop(2, "SIGTERM");
+    await c.stop(1, "SIGTERM");
+    await waitFor(
+      async () => {
+        const u = await unitsSeenBy(url0);
+        return allRunning(u, units) && shares(u).size === 1;
+      },
+      "all units back on the one worker",
+      10_000,
+    );
+    expect(doubleOwnership(await readJournal(c.workers))).toEqual([]);
+  }, 150_000);
+
+  it("a rolling restart of every worker leaves all units running, each stopped only briefly", async () => {
+    cluster = await testCluster("rolling", 3);
+    const c = cluster;
+    for (let i = 0; i < 3; i++) await c.start(i);
+    const units = await pipeline(c, join(c.dir, "sink.txt"));
+    const watch = (i: number) => c.workers[(i + 1) % 3]?.url ?? "";
+    await waitFor(async () => allRunning(await unitsSeenBy(watch(0)), units), "all units RUNNING");
+    for (let i = 0; i < 3; i++) {
+      await c.stop(i, "SIGTERM");
+      await c.start(i);
+      await waitFor(
+        async () => {
+          const u = await unitsSeenBy(watch(i));
+          return allRunning(u, units) && [...shares(u).values()].every((n) => n === 3);
+        },
+        `balanced again after restarting worker ${i}`,
+        15_000,
+      );
+    }
+    const journal = await readJournal(c.workers);
+    expect(doubleOwnership(journal)).toEqual([]);
+    // each unit's gaps (a stop until the next start anywhere) stay short
+    const lastStop = new Map<string, number>();
+    let worst = 0;
+    for (const e of journal) {
+      if (e.kind === "stop") lastStop.set(e.unit, e.at);
+      else {
+        const s = lastStop.get(e.unit);
+        if (s !== undefined) worst = Math.max(worst, e.at - s);
+        lastStop.delete(e.unit);
+      }
+    }
+    expect(worst).toBeLessThan(2_000);
+  }, 180_000);
+});
