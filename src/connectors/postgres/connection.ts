@@ -65,19 +65,19 @@ const TEXT_TYPES = { getTypeParser: () => (text: string) => text } as unknown as
 
 /** A connected client; the error names the server (never the password). */
 export async function connect(s: ConnectionSettings, applicationName: string): Promise<pg.Client> {
-  // jdbc:postgresql://h:p/db?user=u&password=p: pg understands the same URL without the jdbc: prefix
-  const connectionString = s.url.replace(/^jdbc:/, "").replace(/^postgresql:/, "postgres:");
-  let where = "the server";
+  // jdbc:postgresql://h:p/db?user=u&password=p: pg understands the same URL without the jdbc: prefix.
+  // pg lets the URL win over separate user/password settings, so the overrides go into the URL.
+  let u: URL;
   try {
-    const u = new URL(connectionString);
-    where = `${u.hostname}:${u.port || 5432}${u.pathname}`;
+    u = new URL(s.url.replace(/^jdbc:/, "").replace(/^postgresql:/, "postgres:"));
   } catch (e) {
     throw ConfigError.invalid(URL_CONFIG, "(hidden)", `not a URL: ${(e as Error).message}`);
   }
+  if (s.user) u.username = s.user;
+  if (s.password) u.password = s.password;
+  const where = `${u.hostname}:${u.port || 5432}${u.pathname}`;
   const client = new pg.Client({
-    connectionString,
-    ...(s.user ? { user: s.user } : {}),
-    ...(s.password ? { password: s.password } : {}),
+    connectionString: u.toString(),
     application_name: applicationName,
     types: TEXT_TYPES,
     options: "-c TimeZone=UTC -c DateStyle=ISO",

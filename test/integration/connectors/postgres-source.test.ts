@@ -301,7 +301,7 @@ describe("PostgreSQL source modes (testing kit)", () => {
     });
   });
 
-  it("splits tables over tasks and fails the start naming a missing table or column", async () => {
+  it("splits tables over tasks, takes credentials from their own keys, fails the start naming a bad password, table or column", async () => {
     await db.query(`CREATE TABLE ${schema}.a (id int)`);
     await db.query(`CREATE TABLE ${schema}.b (id int)`);
     await db.query(`INSERT INTO ${schema}.a VALUES (1); INSERT INTO ${schema}.b VALUES (2)`);
@@ -311,9 +311,20 @@ describe("PostgreSQL source modes (testing kit)", () => {
       mode: "bulk",
       "topic.prefix": "",
     };
-    const second = await runSourceTask(postgresSourcePlugin, config, { maxTasks: 2, taskIndex: 1 });
+    // credentials in connection.user / connection.password instead of the URL
+    const u = new URL(PG_URL);
+    const bare = `jdbc:postgresql://${u.host}${u.pathname}`;
+    const creds = { "connection.url": bare, "connection.user": decodeURIComponent(u.username) };
+    const second = await runSourceTask(
+      postgresSourcePlugin,
+      { ...config, ...creds, "connection.password": decodeURIComponent(u.password) },
+      { maxTasks: 2, taskIndex: 1 },
+    );
     expect(second.records.map((r) => [r.topic, field(r, "id")])).toEqual([["b", 2]]);
     expect(second.records[0]?.sourceOffset).toBeNull();
+    await expect(
+      runSourceTask(postgresSourcePlugin, { ...config, ...creds, "connection.password": "wrong" }),
+    ).rejects.toThrow(/cannot connect to .*password authentication failed/);
     await expect(
       runSourceTask(postgresSourcePlugin, { ...config, "table.whitelist": `${schema}.nope` }),
     ).rejects.toThrow(/table\.whitelist.*nope/);
