@@ -17,7 +17,7 @@ import {
 import { MemoryOffsetReader, runSinkTask, sinkRecords } from "../../../src/testing/index.js";
 import { KAFKA_BOOTSTRAP, REDIS_URL, uniqueName } from "../../support/env.js";
 import { tempDir } from "../../support/files.js";
-import { createTopic, readTopic } from "../../support/kafka.js";
+import { createTopic, produce, readTopic } from "../../support/kafka.js";
 import { freePort } from "../../support/ports.js";
 import { startFerry, waitFor, waitHealthy } from "../../support/worker-process.js";
 
@@ -214,6 +214,55 @@ describe("Redis Streams source", () => {
 });
 
 describe("Redis Streams sink", () => {
+  it("topic → stream on a standalone worker: every record becomes one entry, in order", async () => {
+    const topic = uniqueName("redis-out");
+    const stream = `${prefix}-from-kafka`;
+    await createTopic(topic);
+    await produce(
+      topic,
+      Array.from({ length: 200 }, (_, i) => JSON.stringify({ n: i, word: `w${i}` })),
+      "k",
+    );
+    const port = await freePort();
+    const worker = join(dir.path, "sink-worker.properties");
+    await writeFile(
+      worker,
+      [
+        `bootstrap.servers=${KAFKA_BOOTSTRAP}`,
+        "key.converter=org.apache.kafka.connect.storage.StringConverter",
+        "value.converter=org.apache.kafka.connect.json.JsonConverter",
+        "value.converter.schemas.enable=false",
+        `offset.storage.file.filename=${join(dir.path, "sink-offsets")}`,
+        `listeners=http://127.0.0.1:${port}`,
+      ].join("\n"),
+    );
+    const proc = startFerry(["standalone", worker], uniqueName("redis-sink"));
+    try {
+      await waitHealthy(port, proc);
+      const r = await fetch(`http://127.0.0.1:${port}/connectors`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          name: topic,
+          config: {
+            "connector.class": "RedisStreamsSink",
+            topics: topic,
+            "redis.url": REDIS_URL,
+            "redis.stream": stream,
+          },
+        }),
+      });
+      expect(r.status).toBe(201);
+      await waitFor(async () => (await redis.xlen(stream)) >= 200, "200 entries in the stream");
+      const entries = await redis.xrange(stream, "-", "+");
+      expect(entries.map(([, f]) => f)).toEqual(
+        Array.from({ length: 200 }, (_, i) => ["key", "k", "n", String(i), "word", `w${i}`]),
+      );
+    } finally {
+      await proc.kill("SIGTERM");
+    }
+  });
+
   it("XADDs each record: struct fields, map values, other values in one field, the key; MAXLEN trims", async () => {
     const topic = `${prefix}-out`;
     const schema = new SchemaBuilder("struct")
