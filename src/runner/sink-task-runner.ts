@@ -124,6 +124,7 @@ export class SinkTaskRunner {
         topics: topics instanceof RegExp ? [topics] : [...topics],
         fromBeginning: true,
       });
+      consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssigned(e.payload.memberAssignment));
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -177,7 +178,11 @@ export class SinkTaskRunner {
         const { topic, partition } = batch;
         const { chain, converters } = this.o;
         this.metrics.sinkRead(batch.messages.length);
+        // after a rebalance kafkajs fetches a partition this task kept from its committed offset again:
+        // what was already given to put() is not given twice (Kafka's consumer keeps its position)
+        const from = this.consumed.get(`${topic}-${partition}`)?.offset ?? -1;
         for (const m of batch.messages) {
+          if (Number(m.offset) < from) continue;
           const convert = () => chain.apply(toSinkRecord(topic, partition, m, converters));
           let r: SinkRecord | null | typeof SKIPPED;
           try {
@@ -200,7 +205,8 @@ export class SinkTaskRunner {
         if (!last) return;
         const tp = { topic: batch.topic, partition: batch.partition };
         this.topicsSeen.add(tp.topic);
-        this.consumed.set(`${tp.topic}-${tp.partition}`, { tp, offset: Number(last.offset) + 1 });
+        const next = Math.max(from, Number(last.offset) + 1);
+        this.consumed.set(`${tp.topic}-${tp.partition}`, { tp, offset: next });
         this.dirty = true;
         this.delivered += batch.messages.length;
         resolveOffset(last.offset);
@@ -222,6 +228,28 @@ export class SinkTaskRunner {
       );
       throw e;
     }
+  }
+
+  /**
+   * After a rebalance: partitions this task no longer holds are forgotten (their offsets are not committed
+   * by this task any more) and close()d, as Kafka Connect does on revocation, so that the task drops what it
+   * was given but did not flush: the new holder reads those records again from the committed offset.
+   */
+  private onAssigned(assignment: Readonly<Record<string, readonly number[]>>): void {
+    const held = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => `${t}-${p}`)));
+    const revoked: TopicPartition[] = [];
+    for (const [key, { tp }] of this.consumed) {
+      if (held.has(key)) continue;
+      this.consumed.delete(key);
+      revoked.push(tp);
+    }
+    if (revoked.length === 0 || !this.o.task.close) return;
+    this.log.info({ revoked }, "partitions moved to another task");
+    const close = this.o.task.close.bind(this.o.task);
+    this.exclusive(async () => close(revoked)).catch((e: unknown) => {
+      this.failure ??= e;
+      this.abort.abort();
+    });
   }
 
   /**
