@@ -94,6 +94,15 @@ export async function connect(s: ConnectionSettings, applicationName: string): P
 /** SQLSTATE classes worth retrying: connection loss, serialization failures and deadlocks, shutdown. */
 export function isTransient(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
+  // pg rejects the queries of a connection that went away with these (no SQLSTATE)
+  if (
+    typeof code !== "string" &&
+    e instanceof Error &&
+    /Connection terminated|Client has encountered a connection error|Client was closed|not queryable/.test(
+      e.message,
+    )
+  )
+    return true;
   if (typeof code !== "string") return false;
   return (
     code.startsWith("08") ||

@@ -223,6 +223,41 @@ describe("PostgreSQL sink (testing kit)", () => {
     expect(await rows(`SELECT label FROM ${table} WHERE id = 50`)).toEqual([{ label: "json" }]);
   });
 
+  it("reconnects after losing its connection; a put that fails on the way is a RetriableError", async () => {
+    const table = `${schema}.resilient`;
+    await db.query(`CREATE TABLE ${table} (id int, label text, data bytea)`);
+    const app = uniqueName("ferry-pg-sink-resilience");
+    const url = new URL(PG_URL);
+    url.searchParams.set("application_name", app);
+    const task = postgresSinkPlugin.createTask();
+    await task.start(
+      { "connection.url": url.toString(), "table.name.format": table },
+      { signal: new AbortController().signal, requestCommit() {} },
+    );
+    try {
+      await task.put(records("r", [struct(1, "a")]));
+      const kill = () =>
+        db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [app]);
+      expect((await kill()).rowCount).toBe(1);
+      await new Promise((r) => setTimeout(r, 200)); // the client notices the closed connection
+      await task.put(records("r", [struct(2, "b")]));
+      // killed while a put is on its way: RetriableError (the runtime retries put), then the retry works
+      const [, failed] = await Promise.allSettled([kill(), task.put(records("r", [struct(3, "c")]))]);
+      if (failed.status === "rejected") {
+        expect((failed.reason as Error).name).toBe("RetriableError");
+        await task.put(records("r", [struct(3, "c")]));
+      }
+      // at least once: a COMMIT whose answer was lost may make the retry write row 3 twice
+      expect(await rows(`SELECT DISTINCT id FROM ${table} ORDER BY id`)).toEqual([
+        { id: 1 },
+        { id: 2 },
+        { id: 3 },
+      ]);
+    } finally {
+      await task.stop();
+    }
+  });
+
   it("upsert by record key (a primitive key becomes the pk column) with auto.create", async () => {
     const table = `${schema}."Mixed Case"`;
     const config = {

@@ -301,6 +301,49 @@ describe("PostgreSQL source modes (testing kit)", () => {
     });
   });
 
+  it("survives losing its connection (pg_terminate_backend): reconnects and goes on without loss", async () => {
+    const t = `${schema}.resilient`;
+    await db.query(`CREATE TABLE ${t} (id int PRIMARY KEY)`);
+    await db.query(`INSERT INTO ${t} SELECT generate_series(1, 10)`);
+    const task = postgresSourcePlugin.createTask();
+    const abort = new AbortController();
+    const app = uniqueName("ferry-pg-resilience");
+    // application_name tells this test's connection apart from other tests' on the shared server
+    const url = new URL(PG_URL);
+    url.searchParams.set("application_name", app);
+    await task.start(
+      {
+        ...base,
+        "connection.url": url.toString(),
+        "table.whitelist": t,
+        mode: "incrementing",
+        "incrementing.column.name": "id",
+        "topic.prefix": "r-",
+      },
+      { signal: abort.signal, offsetStorageReader: new MemoryOffsetReader() },
+    );
+    const got: number[] = [];
+    const pollUntil = (n: number) =>
+      waitFor(async () => {
+        for (const r of (await task.poll()) ?? []) got.push(field(r, "id") as number);
+        return got.length >= n;
+      }, `${n} rows`);
+    try {
+      await pollUntil(10);
+      const killed = await db.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+        [app],
+      );
+      expect(killed.rowCount).toBe(1);
+      await db.query(`INSERT INTO ${t} SELECT generate_series(11, 20)`);
+      await pollUntil(20);
+      expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    } finally {
+      abort.abort();
+      await task.stop();
+    }
+  });
+
   it("splits tables over tasks, takes credentials from their own keys, fails the start naming a bad password, table or column", async () => {
     await db.query(`CREATE TABLE ${schema}.a (id int)`);
     await db.query(`CREATE TABLE ${schema}.b (id int)`);
