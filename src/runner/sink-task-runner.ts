@@ -306,13 +306,22 @@ export class SinkTaskRunner {
   }
 }
 
-/** kafkajs's isRebalancing, plus a member the coordinator no longer knows: the group will be rejoined. */
+const REBALANCE_TYPES = new Set([
+  "REBALANCE_IN_PROGRESS",
+  "NOT_COORDINATOR_FOR_GROUP",
+  "ILLEGAL_GENERATION",
+  "UNKNOWN_MEMBER_ID",
+]);
+
+/**
+ * kafkajs's isRebalancing, plus a member the coordinator no longer knows: the group will be rejoined.
+ * kafkajs wraps the protocol error once its retries are spent (KafkaJSNonRetriableError.originalError).
+ */
 function isRebalance(e: unknown): boolean {
-  const type = (e as { type?: string } | null)?.type;
-  return (
-    type === "REBALANCE_IN_PROGRESS" ||
-    type === "NOT_COORDINATOR_FOR_GROUP" ||
-    type === "ILLEGAL_GENERATION" ||
-    type === "UNKNOWN_MEMBER_ID"
-  );
+  for (let cur = e, depth = 0; cur instanceof Error && depth < 5; depth++) {
+    const err = cur as Error & { type?: string; originalError?: unknown };
+    if (err.type && REBALANCE_TYPES.has(err.type)) return true;
+    cur = err.originalError ?? err.cause;
+  }
+  return false;
 }
