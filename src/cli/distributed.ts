@@ -126,6 +126,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
       metrics.leaseLost.inc();
       onLeaseLost(unit);
     },
+    onRenewed: (n) => metrics.leaseRenewals.inc(n),
   });
   const worker = new Worker({
     config,
@@ -161,6 +162,11 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     subscriber,
     keys,
     cluster: config.cluster,
+    scalingUnitsPerWorker: config.scalingUnitsPerWorker,
+    events: {
+      failover: () => metrics.failovers.inc(),
+      autoRestart: (kind) => metrics.unitRestarts.inc({ kind }),
+    },
     logger,
     clusterId,
     offsets,
@@ -175,8 +181,8 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
   metrics.observe(
     herderStateSource(herder, id, {
       members: () => membership.members().length,
-      unitsOwned: () =>
-        worker.runningTasks().length + herder.connectors().filter((c) => worker.isConnectorRunning(c)).length,
+      unitsOwned: () => units.units().length,
+      queueDepth: () => units.depth(),
     }),
   );
   const eventLoop = new EventLoopMonitor();

@@ -34,6 +34,8 @@ export interface UnitLeasesOptions {
   readonly logger: Logger;
   /** the lease of a running unit could not be renewed: stop the unit */
   readonly onLost: (unit: string) => void;
+  /** leases renewed (metrics) */
+  readonly onRenewed?: (count: number) => void;
 }
 
 export class UnitLeases {
@@ -132,15 +134,18 @@ export class UnitLeases {
     } catch (e) {
       this.o.logger.warn({ err: e }, "lease renewal failed");
     }
+    let renewed = 0;
     for (const [i, u] of units.entries()) {
       const r = results?.[i];
       if (r && !r[0] && r[1] === 1) {
         if (this.held.has(u)) this.validUntil.set(u, sent + this.o.ttlMs);
+        renewed++;
         continue;
       }
       // a renewal refused (taken or expired) or failed: stop now, well inside the TTL
       this.lose(u, "lease not renewed; stopping the unit");
     }
+    if (renewed > 0) this.o.onRenewed?.(renewed);
   }
 
   async stop(): Promise<void> {

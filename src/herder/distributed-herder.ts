@@ -16,6 +16,7 @@ import { JobReconciler } from "../cluster/job-reconciler.js";
 import type { ClusterKeys } from "../cluster/keys.js";
 import type { Membership } from "../cluster/membership.js";
 import { withNameLock } from "../cluster/name-lock.js";
+import { type ClusterScaling, desiredWorkers } from "../cluster/scaling.js";
 import type { UnitLeases } from "../cluster/unit-leases.js";
 import type { UnitQueue } from "../cluster/unit-queue.js";
 import {
@@ -67,6 +68,15 @@ export interface DistributedHerderOptions extends HerderBaseOptions {
   readonly subscriber: Redis;
   readonly keys: ClusterKeys;
   readonly cluster: ClusterSettings;
+  /** scaling.units.per.worker, for GET /cluster/scaling */
+  readonly scalingUnitsPerWorker: number;
+  /** what the metrics count */
+  readonly events?: {
+    /** a unit taken over from a worker that was gone */
+    failover(): void;
+    /** a failed unit sent back to the queue with a backoff */
+    autoRestart(kind: "connector" | "task"): void;
+  };
   readonly offsets: OffsetStore;
   /** sink connectors' consumer-group offsets */
   readonly kafka: Kafka;
@@ -529,6 +539,7 @@ export class DistributedHerder extends HerderBase implements Herder {
       this.failed.delete(unit);
       if (!this.o.units.holds(unit)) continue;
       if (this.o.cluster.autoRestart) {
+        this.o.events?.autoRestart(unit.startsWith("connector:") ? "connector" : "task");
         await this.o.units.retryLater(unit, this.failedBackoff.get(unit) ?? 0);
         this.failedBackoff.delete(unit);
       } else {
@@ -558,6 +569,7 @@ export class DistributedHerder extends HerderBase implements Herder {
       this.restartWanted.delete(unit);
       await this.loadAttempts(unit);
       this.o.logger.info({ unit, fence, journal: "start" }, "unit started");
+      if (this.takenOver(unit)) this.o.events?.failover();
       if (w.kind === "connector") await this.startConnectorUnit(w.name, w.fingerprint);
       else await this.startTaskUnit(w.name, w.task, w.fingerprint);
     }
@@ -590,6 +602,43 @@ export class DistributedHerder extends HerderBase implements Herder {
         await this.o.units.handBack(unit);
       }),
     );
+  }
+
+  /** The unit's last report came from another worker that is no longer a member: this start is a failover. */
+  private takenOver(unit: UnitKey): boolean {
+    const [kind, ...rest] = unit.split(":");
+    const s =
+      kind === "connector"
+        ? this.o.statuses.connector(rest.join(":"))
+        : this.o.statuses.task(rest.slice(0, -1).join(":"), Number(rest.at(-1)));
+    if (!s || s.workerId === this.o.workerId || s.state === "FAILED" || s.state === "UNASSIGNED")
+      return false;
+    return !this.o.membership.members().includes(s.workerId);
+  }
+
+  /**
+   * GET /cluster/scaling: the units that should run (a stopped connector's instance only reports, so it
+   * does not count), the workers they want at scaling.units.per.worker, and the jobs waiting for a worker.
+   */
+  async clusterScaling(): Promise<ClusterScaling> {
+    await this.o.configs.readToEnd();
+    let units = 0;
+    for (const [unit, w] of this.wantedUnits()) {
+      if (w.kind === "connector" && this.o.configs.targetState(w.name) === "STOPPED") continue;
+      if (unit) units++;
+    }
+    const unitsPerWorker = this.o.scalingUnitsPerWorker;
+    const queueDepth = await this.o.units
+      .depth()
+      .then((d) => d.waiting)
+      .catch(() => null);
+    return {
+      desiredWorkers: desiredWorkers({ units, unitsPerWorker }),
+      liveWorkers: this.o.membership.members().length,
+      units,
+      unitsPerWorker,
+      queueDepth,
+    };
   }
 
   /** The highest fencing token seen in the status topic for a unit: new tokens go above it. */

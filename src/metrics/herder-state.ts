@@ -9,7 +9,7 @@ import type { WorkerStateSource } from "./worker-metrics.js";
 export function herderStateSource(
   herder: Pick<Herder, "connectors" | "connectorStatus">,
   workerId: string,
-  extra: Pick<WorkerStateSource, "members" | "unitsOwned"> = {},
+  extra: Pick<WorkerStateSource, "members" | "unitsOwned" | "queueDepth"> = {},
 ): WorkerStateSource {
   return {
     ...extra,

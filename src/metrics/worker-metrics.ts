@@ -26,6 +26,8 @@ export interface WorkerStateSource {
   members?(): number;
   /** distributed: units (connector and task instances) this worker runs */
   unitsOwned?(): number;
+  /** distributed: unit jobs in the cluster's queue by state (waiting, delayed, active) */
+  queueDepth?(): Promise<{ waiting: number; delayed: number; active: number } | undefined>;
 }
 
 export interface WorkerMetricsOptions {
@@ -58,6 +60,9 @@ export class WorkerMetrics {
   readonly offsetCommit: Histogram<"connector" | "task" | "type">;
   readonly offsetCommitFailures: Counter<"connector" | "task" | "type">;
   readonly leaseLost: Counter;
+  readonly leaseRenewals: Counter;
+  readonly failovers: Counter;
+  readonly unitRestarts: Counter<"kind">;
 
   constructor(readonly o: WorkerMetricsOptions) {
     const registers = [this.registry];
@@ -130,6 +135,24 @@ export class WorkerMetrics {
       registers: o.mode === "distributed" ? registers : [],
     });
 
+    const cluster = o.mode === "distributed" ? registers : [];
+    this.leaseRenewals = new Counter({
+      name: "ferry_lease_renewals_total",
+      help: "Unit lease renewals that succeeded (distributed)",
+      registers: cluster,
+    });
+    this.failovers = new Counter({
+      name: "ferry_unit_failovers_total",
+      help: "Units this worker took over from a worker that was gone (died or lost Redis) (distributed)",
+      registers: cluster,
+    });
+    this.unitRestarts = new Counter({
+      name: "ferry_unit_restarts_total",
+      help: "Failed units sent back to the queue with a backoff (automatic restarts), by unit kind (distributed)",
+      labelNames: ["kind"],
+      registers: cluster,
+    });
+
     // state gauges: read at scrape time
     const self = this;
     new Gauge({
@@ -160,6 +183,19 @@ export class WorkerMetrics {
         collect() {
           const n = self.state.members?.();
           if (n !== undefined) this.set(n);
+        },
+      });
+      new Gauge({
+        name: "ferry_unit_queue_jobs",
+        help: "Unit jobs in the cluster's BullMQ queue: waiting for a worker, delayed (restart backoff), active",
+        labelNames: ["state"],
+        registers,
+        async collect() {
+          const d = await self.state.queueDepth?.().catch(() => undefined);
+          if (!d) return;
+          this.set({ state: "waiting" }, d.waiting);
+          this.set({ state: "delayed" }, d.delayed);
+          this.set({ state: "active" }, d.active);
         },
       });
       new Gauge({

@@ -101,6 +101,14 @@ describe("failover", () => {
     const journal = await readJournal(c.workers);
     expect(journal.length).toBeGreaterThan(units);
     expect(doubleOwnership(journal, deaths)).toEqual([]);
+    // the metrics saw it: leases renewed, units taken over from dead workers, the queue's jobs all held
+    const metrics = await Promise.all(c.workers.map(async (w) => (await fetch(`${w.url}/metrics`)).text()));
+    const sum = (name: string) =>
+      metrics.reduce((n, text) => n + Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? 0), 0);
+    expect(sum("ferry_lease_renewals_total")).toBeGreaterThan(0);
+    expect(sum("ferry_unit_failovers_total")).toBeGreaterThan(0);
+    expect(metrics[0]).toMatch(/^ferry_unit_queue_jobs\{state="active"\} 9$/m);
+    expect(metrics[0]).toMatch(/^ferry_unit_queue_jobs\{state="waiting"\} 0$/m);
   }, 180_000);
 
   it("SIGTERM drains: exit 0, every unit runs elsewhere, and the leaving worker stopped its units first", async () => {
@@ -151,6 +159,15 @@ describe("balance", () => {
       "three workers with 3 units each",
       10_000,
     );
+    // the scaling signal: 9 units want one worker at 10 units per worker; nothing waits in the queue
+    const scaling = await api(url0, "GET", "/cluster/scaling");
+    expect(scaling.body).toEqual({
+      desiredWorkers: 1,
+      liveWorkers: 3,
+      units: 9,
+      unitsPerWorker: 10,
+      queueDepth: 0,
+    });
     // a unit that moved went to the new worker: none moved between the first two
     const newId = c.workers[2]?.id;
     for (const [unit, v] of three) {
