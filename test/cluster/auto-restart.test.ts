@@ -108,6 +108,22 @@ describe("automatic restart", () => {
     // the count stays visible while the task runs after failures
     expect(running.tasks[0]?.attempts).toBe(2);
 
+    // a healthy task restarted through the worker that does not run it: its holder restarts it in place
+    const holder = (await unitsSeenBy(url)).get("task:flaky:0")?.worker;
+    const other = c.workers.find((w) => w.id !== holder)?.url ?? "";
+    expect((await api(other, "POST", "/connectors/flaky/tasks/0/restart")).status).toBe(204);
+    await waitFor(
+      async () => (await starts(flakyStarts)) === 4,
+      "the flaky task restarted by its holder",
+      5_000,
+      25,
+    );
+    await waitFor(
+      async () => (await unitsSeenBy(url)).get("task:flaky:0")?.state === "RUNNING",
+      "the flaky task RUNNING again",
+      5_000,
+    );
+
     // the broken task keeps failing with a growing backoff: attempts climb, starts are spaced out
     await waitFor(
       async () => ((await unitsSeenBy(url)).get("task:broken:0")?.attempts ?? 0) >= 3,
