@@ -44,6 +44,8 @@ export interface ChaosOptions {
   readonly dir?: string;
   /** extra worker properties (k=v), after Ferry's own */
   readonly workerProperties?: Readonly<Record<string, string>>;
+  /** extra VerifiableSource connector properties, e.g. transaction.boundary=interval */
+  readonly sourceProperties?: Readonly<Record<string, string>>;
   /** the workers' FERRY_LOG_LEVEL */
   readonly logLevel?: string;
   /** the `ferry` entry point the workers run (tests point at dist/cli/main.js) */
@@ -92,8 +94,10 @@ type Status = z.infer<typeof Status>;
 
 type Progress = (line: string) => void;
 
-export async function runChaos(o: ChaosOptions, progress: Progress = () => {}): Promise<ChaosResult> {
+export async function runChaos(o: ChaosOptions, report: Progress = () => {}): Promise<ChaosResult> {
   const t0 = Date.now();
+  const progress: Progress = (line) =>
+    report(`${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s  ${line}`);
   const group = `ferry-chaos-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
   const dir = o.dir ? join(o.dir, group) : join(tmpdir(), group);
   await mkdir(dir, { recursive: true });
@@ -150,6 +154,7 @@ export async function runChaos(o: ChaosOptions, progress: Progress = () => {}): 
       topic,
       throughput: String(o.recordsPerSecond),
       "verifiable.log.file": sourceLog,
+      ...o.sourceProperties,
     });
     await rest.create(SINK, {
       "connector.class": "org.apache.kafka.connect.tools.VerifiableSinkConnector",
@@ -186,7 +191,7 @@ export async function runChaos(o: ChaosOptions, progress: Progress = () => {}): 
     // stop the source as Kafka's test does (delete), wait for its last reports, then let the sink drain
     await rest.del(SOURCE);
     await waitQuiet(sourceLog, 2_000);
-    progress("source stopped; reading the topic (read_committed)");
+    progress("source stopped; reading the topic (read_committed), then waiting for the sink to drain");
     const inTopic = await readTopicSeqnos(kafka, topic);
     const sinkReader = new LineReader(sinkLog);
     const flushed = new Map<number, number[]>();
@@ -200,6 +205,7 @@ export async function runChaos(o: ChaosOptions, progress: Progress = () => {}): 
       if (drained || Date.now() > drainDeadline) break;
       await sleep(250);
     }
+    progress("sink drained; stopping it");
     await rest.del(SINK);
     await waitQuiet(sinkLog, 1_000);
     for (const l of await sinkReader.next()) if (l.flushed === true) push(flushed, l.task, l.seqno);
@@ -524,7 +530,7 @@ function sleep(ms: number): Promise<void> {
 export const CHAOS_USAGE = `ferry chaos [--workers 3] [--rounds 3] [--mode hard|clean] [--exactly-once]
             [--records-per-second 100] [--tasks 3] [--settle-ms 2000] [--min-records 1000]
             [--bootstrap host:port] [--redis redis://host:port] [--dir DIR]
-            [--worker-property key=value ...] [--json]`;
+            [--worker-property key=value ...] [--source-property key=value ...] [--json]`;
 
 const Args = z.object({
   workers: z.coerce.number().int().min(2, "--workers must be at least 2"),
@@ -556,6 +562,7 @@ export function parseChaosArgs(argv: string[]): ChaosOptions & { json: boolean }
         redis: { type: "string", default: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" },
         dir: { type: "string" },
         "worker-property": { type: "string", multiple: true, default: [] },
+        "source-property": { type: "string", multiple: true, default: [] },
         json: { type: "boolean", default: false },
       },
     }));
@@ -575,16 +582,22 @@ export function parseChaosArgs(argv: string[]): ChaosOptions & { json: boolean }
   });
   if (!r.success)
     throw new UsageError(`${r.error.issues.map((i) => i.message).join("; ")}\nUsage: ${CHAOS_USAGE}`);
-  const workerProperties: Record<string, string> = {};
-  for (const kv of (values["worker-property"] as string[]) ?? []) {
-    const i = kv.indexOf("=");
-    if (i <= 0) throw new UsageError(`--worker-property wants key=value, got "${kv}"`);
-    workerProperties[kv.slice(0, i).trim()] = kv.slice(i + 1).trim();
-  }
+  const pairs = (flag: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const kv of (values[flag] as string[]) ?? []) {
+      const i = kv.indexOf("=");
+      if (i <= 0) throw new UsageError(`--${flag} wants key=value, got "${kv}"`);
+      out[kv.slice(0, i).trim()] = kv.slice(i + 1).trim();
+    }
+    return out;
+  };
+  const workerProperties = pairs("worker-property");
+  const sourceProperties = pairs("source-property");
   return {
     ...r.data,
     exactlyOnce: values["exactly-once"] === true,
     workerProperties,
+    sourceProperties,
     ...(typeof values.dir === "string" ? { dir: values.dir } : {}),
     json: values.json === true,
   };

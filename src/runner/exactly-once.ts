@@ -112,6 +112,7 @@ export function connectorTransactionSettings(
       `Invalid value ${boundary} for configuration transaction.boundary: String must be one of: poll, interval, connector`,
       400,
     );
+  // Kafka reads the interval only for transaction.boundary=interval; it is checked either way
   const rawInterval = connectorConfig["transaction.boundary.interval.ms"]?.trim();
   let intervalMs = offsetFlushIntervalMs;
   if (rawInterval !== undefined && rawInterval !== "") {
@@ -119,11 +120,6 @@ export function connectorTransactionSettings(
     if (!Number.isSafeInteger(intervalMs) || intervalMs < 0)
       throw new ConnectError(
         `Invalid value ${rawInterval} for configuration transaction.boundary.interval.ms: Value must be a non-negative integer`,
-        400,
-      );
-    if (boundary !== "interval")
-      throw new ConnectError(
-        "transaction.boundary.interval.ms may only be set when transaction.boundary is interval",
         400,
       );
   }

@@ -88,6 +88,24 @@ describe("test_bounce: 3 workers, 3 source and 3 sink tasks", () => {
     },
     TIMEOUT,
   );
+
+  it(
+    "hard bounces with exactly-once and transaction.boundary=interval: no gaps, no duplicates in the topic",
+    async () => {
+      const r = await chaos({
+        mode: "hard",
+        exactlyOnce: true,
+        rounds: 1,
+        minRecords: 500,
+        sourceProperties: { "transaction.boundary": "interval", "transaction.boundary.interval.ms": "500" },
+      });
+      expect(r.failovers).toHaveLength(3);
+      expectNoLossNoGaps(r);
+      for (const t of r.tasks) expect(t.topic.duplicates, `task ${t.task}`).toBe(0);
+      expect(r.violations).toEqual([]);
+    },
+    TIMEOUT,
+  );
 });
 
 describe("infrastructure restarts mid-stream", () => {

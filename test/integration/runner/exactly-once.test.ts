@@ -175,8 +175,13 @@ describe("connector transaction settings", () => {
     expect(() => connectorTransactionSettings({ "exactly.once.support": "required" }, "disabled", 1)).toThrow(
       /exactly.once.support=required.*disabled/,
     );
+    // as Kafka: the interval only counts with transaction.boundary=interval, but must be a valid number
+    expect(connectorTransactionSettings({ "transaction.boundary.interval.ms": "10" }, "enabled", 1)).toEqual({
+      boundary: "poll",
+      intervalMs: 10,
+    });
     expect(() =>
-      connectorTransactionSettings({ "transaction.boundary.interval.ms": "10" }, "enabled", 1),
-    ).toThrow(/transaction.boundary.interval.ms may only be set/);
+      connectorTransactionSettings({ "transaction.boundary.interval.ms": "-5" }, "enabled", 1),
+    ).toThrow(/transaction.boundary.interval.ms: Value must be a non-negative integer/);
   });
 });
