@@ -10,6 +10,28 @@ import { swaggerUI } from "@hono/swagger-ui";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { FERRY_VERSION } from "../version.js";
 
+/** The OpenAPI document's header: served at /openapi.json and used by the generated REST reference. */
+export const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "Ferry REST API",
+    version: FERRY_VERSION,
+    description:
+      "Kafka Connect's REST API, as served by Ferry: the same paths, status codes, bodies and error shapes " +
+      '({"error_code", "message"}).',
+  },
+  tags: [
+    { name: "Worker" },
+    { name: "Connectors" },
+    { name: "Tasks" },
+    { name: "Offsets" },
+    { name: "Topics" },
+    { name: "Plugins" },
+    { name: "Loggers" },
+    { name: "Operations", description: "Prometheus metrics, liveness, readiness and the scaling signal" },
+  ],
+};
+
 const ASSET_PREFIX = "/docs/swagger-ui-dist";
 
 /** the files of swagger-ui-dist the page uses, and their media types */
@@ -28,26 +50,7 @@ function swaggerUiDistDir(): string {
 
 // biome-ignore lint/suspicious/noExplicitAny: routes of any env and schema are documented the same way
 export function registerDocs(app: OpenAPIHono<any, any, any>): void {
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Ferry REST API",
-      version: FERRY_VERSION,
-      description:
-        "Kafka Connect's REST API, as served by Ferry: the same paths, status codes, bodies and error shapes " +
-        '({"error_code", "message"}).',
-    },
-    tags: [
-      { name: "Worker" },
-      { name: "Connectors" },
-      { name: "Tasks" },
-      { name: "Offsets" },
-      { name: "Topics" },
-      { name: "Plugins" },
-      { name: "Loggers" },
-      { name: "Operations", description: "Prometheus metrics, liveness and readiness" },
-    ],
-  });
+  app.doc31("/openapi.json", OPENAPI_INFO);
 
   app.get(
     "/docs",
