@@ -111,7 +111,8 @@ export class ConfigDef {
         if (!r.success) {
           for (const issue of r.error.issues) {
             (errors[key.name] ??= []).push(
-              `Invalid value ${String(raw ?? value)} for configuration ${key.name}: ${issue.message}`,
+              // a password is never echoed, as Kafka's Password.toString()
+              `Invalid value ${key.type === "PASSWORD" ? "[hidden]" : String(raw ?? value)} for configuration ${key.name}: ${issue.message}`,
             );
           }
           continue;

@@ -2,6 +2,8 @@
 /** PASSWORD values leave REST answers as "[hidden]"; references stay; "[hidden]" sent back keeps the value. */
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { ConfigDef } from "../../../src/api/config-def.js";
 import { NotFoundError } from "../../../src/errors.js";
 import type { ConfigKeyInfo, ConnectorInfo, TaskInfo } from "../../../src/herder/herder.js";
 import { createRestApp } from "../../../src/rest/app.js";
@@ -29,6 +31,29 @@ describe("maskConfig and restoreHidden", () => {
       other: HIDDEN,
     });
     expect(restoreHidden({ pw: HIDDEN }, null, secret)).toEqual({ pw: HIDDEN });
+  });
+});
+
+describe("validation messages", () => {
+  it("never echo a PASSWORD value that fails its check", () => {
+    const def = new ConfigDef()
+      .define({
+        name: "pw",
+        type: "PASSWORD",
+        importance: "HIGH",
+        documentation: "",
+        check: z.string().min(20),
+      })
+      .define({
+        name: "s",
+        type: "STRING",
+        importance: "HIGH",
+        documentation: "",
+        check: z.string().min(20),
+      });
+    const { errors } = def.parse({ pw: "short-SECRET", s: "short" });
+    expect(errors.pw?.[0]).toMatch(/^Invalid value \[hidden\] for configuration pw: /);
+    expect(errors.s?.[0]).toMatch(/^Invalid value short for configuration s: /);
   });
 });
 
