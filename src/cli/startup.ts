@@ -1,10 +1,9 @@
 /** Start-up steps both worker modes share; each failure is a StartupError naming what to fix. */
 import type { Kafka } from "kafkajs";
-import { lookupIn } from "../config/ssl-stores.js";
 import { ConfigProviderError, ConfigProviders } from "../herder/config-providers.js";
 import type { WorkerConfig } from "../herder/worker-config.js";
 import { createKafka } from "../kafka/client.js";
-import { KafkaSecurityError, kafkaSecurityOptions } from "../kafka/security.js";
+import { KafkaSecurityError, kafkaSecurityOptions, workerClientSecurity } from "../kafka/security.js";
 import type { Logger } from "../log/logger.js";
 import { RestAuthError } from "../rest/auth.js";
 import { type RestSecuritySetup, restSecuritySetup } from "../rest/security.js";
@@ -41,8 +40,8 @@ export async function connectKafka(
 ): Promise<{ kafka: Kafka; clusterId: string }> {
   let security: ReturnType<typeof kafkaSecurityOptions>;
   try {
-    // security.protocol, sasl.* and ssl.* of the worker apply to all its Kafka clients
-    security = kafkaSecurityOptions(lookupIn(config.raw), "worker config: ");
+    // one security setting for all the worker's Kafka clients (see workerClientSecurity)
+    security = kafkaSecurityOptions(workerClientSecurity(config.raw, "worker config: "), "worker config: ");
   } catch (e) {
     if (e instanceof KafkaSecurityError) throw new StartupError(e.message, 1, { cause: e });
     throw e;

@@ -183,3 +183,51 @@ function saslOptions(get: Lookup, where: string): SASLOptions {
     throw new KafkaSecurityError(`${where}sasl.jaas.config needs username="..." and password="..."`);
   return { mechanism: known.kafkajs, username, password } as SASLOptions;
 }
+
+const SECURITY_KEY = /^(security\.protocol$|sasl\.|ssl\.)/;
+const CLIENT_PREFIXES = ["producer.", "consumer.", "admin."] as const;
+
+/** The security keys under `prefix`, with the prefix removed. */
+function securityKeys(raw: Readonly<Record<string, string>>, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (k.startsWith(prefix) && SECURITY_KEY.test(k.slice(prefix.length))) out[k.slice(prefix.length)] = v;
+  }
+  return out;
+}
+
+const same = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+
+/**
+ * The one security setting of all the worker's Kafka clients (Ferry shares one kafkajs client between them).
+ * Kafka Connect configures the worker's own clients from the top-level keys and task clients from
+ * producer.*, consumer.* and admin.*; Ferry takes the top-level keys, or, when there are none, the prefixed
+ * ones if they agree (a standalone file that only sets producer.* and consumer.* security). Settings that
+ * would need different security per client are refused, naming the keys, rather than half applied.
+ */
+export function workerClientSecurity(raw: Readonly<Record<string, string>>, where = ""): Lookup {
+  const top = securityKeys(raw, "");
+  const prefixed = CLIENT_PREFIXES.map((p) => ({ prefix: p, keys: securityKeys(raw, p) })).filter(
+    (x) => Object.keys(x.keys).length > 0,
+  );
+  let chosen = top;
+  let from = "the worker's top-level keys";
+  if (Object.keys(top).length === 0 && prefixed[0]) {
+    chosen = prefixed[0].keys;
+    from = `${prefixed[0].prefix}*`;
+  }
+  for (const { prefix, keys } of prefixed) {
+    // a prefixed key overrides the top-level one for that client
+    const effective = { ...top, ...keys };
+    if (!same(effective, chosen)) {
+      const differing = [...new Set([...Object.keys(effective), ...Object.keys(chosen)])]
+        .filter((k) => effective[k] !== chosen[k])
+        .map((k) => `${prefix}${k}`);
+      throw new KafkaSecurityError(
+        `${where}${differing.join(", ")} differ from ${from}: all of a worker's Kafka clients share one security setting in Ferry; set the same values (or only the top-level security.protocol, sasl.* and ssl.* keys)`,
+      );
+    }
+  }
+  return (key) => chosen[key];
+}

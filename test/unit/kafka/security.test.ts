@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lookupIn } from "../../../src/config/ssl-stores.js";
-import { kafkaSecurityOptions, parseJaasConfig } from "../../../src/kafka/security.js";
+import { kafkaSecurityOptions, parseJaasConfig, workerClientSecurity } from "../../../src/kafka/security.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ferry-kafka-sec-"));
 let keyPem = "";
@@ -177,5 +177,54 @@ describe("kafkaSecurityOptions", () => {
       expect(message, JSON.stringify(Object.keys(props))).toMatch(re);
       expect(message).not.toContain("TOPSECRET");
     }
+  });
+});
+
+describe("workerClientSecurity: one setting for every client of the worker", () => {
+  const jaas = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";';
+  const sasl = { "security.protocol": "SASL_PLAINTEXT", "sasl.mechanism": "PLAIN", "sasl.jaas.config": jaas };
+  const prefixed = (p: string) => Object.fromEntries(Object.entries(sasl).map(([k, v]) => [`${p}${k}`, v]));
+  const resolved = (raw: Record<string, string>) => kafkaSecurityOptions(workerClientSecurity(raw, "w: "));
+
+  it("takes the top-level keys; prefixed copies that agree are fine", () => {
+    expect(resolved({ ...sasl, ...prefixed("producer."), ...prefixed("consumer.") }).sasl).toEqual({
+      mechanism: "plain",
+      username: "u",
+      password: "p",
+    });
+  });
+
+  it("takes producer.* and consumer.* when only they are set and they agree (Kafka's standalone habit)", () => {
+    expect(resolved({ ...prefixed("producer."), ...prefixed("consumer.") }).sasl).toMatchObject({
+      username: "u",
+    });
+  });
+
+  it("refuses clients that would need different settings, naming the keys and never the values", () => {
+    const cases: Record<string, string>[] = [
+      { ...prefixed("producer."), "consumer.security.protocol": "PLAINTEXT" },
+      { ...sasl, "admin.sasl.mechanism": "SCRAM-SHA-256" },
+      { ...sasl, "producer.sasl.jaas.config": jaas.replace('password="p"', 'password="OTHER-SECRET"') },
+    ];
+    const expected = [
+      /consumer\.security\.protocol, consumer\.sasl\.mechanism, consumer\.sasl\.jaas\.config differ from producer\.\*/,
+      /admin\.sasl\.mechanism differ from the worker's top-level keys/,
+      /producer\.sasl\.jaas\.config differ/,
+    ];
+    cases.forEach((raw, i) => {
+      let message = "";
+      try {
+        workerClientSecurity(raw, "w: ");
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(expected[i] as RegExp);
+      expect(message).toMatch(/^w: /);
+      expect(message).not.toContain("SECRET");
+    });
+  });
+
+  it("no security keys anywhere: PLAINTEXT", () => {
+    expect(resolved({ "bootstrap.servers": "x:9092", "producer.linger.ms": "5" })).toEqual({});
   });
 });
