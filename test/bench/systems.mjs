@@ -110,10 +110,10 @@ export function launchStandalone(system, workerFile, connectorFiles, name, { nod
 }
 
 /** Starts a distributed worker (w from distributedWorkers) and waits until its REST API answers. */
-export async function launchDistributed(system, w, name, { timeoutMs = 180_000 } = {}) {
+export async function launchDistributed(system, w, name, { timeoutMs = 180_000, nodeFlags = [] } = {}) {
   const [cmd, argv] =
     system === "ferry"
-      ? ferryArgs(["distributed", w.file])
+      ? ferryArgs(["distributed", w.file], nodeFlags)
       : kafkaConnectArgs([w.file], "org.apache.kafka.connect.cli.ConnectDistributed");
   w.p = startProcess(cmd, argv, name, { env: { ...process.env, FERRY_LOG_LEVEL: "info" } });
   const died = w.p.exited.then(({ code, signal }) => {
