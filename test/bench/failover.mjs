@@ -160,6 +160,8 @@ async function runVariant(name, dir) {
         }
         const moved = tasksOf(victim);
         const movedTopics = moved.map((n) => topics[names.indexOf(n)]);
+        // what arrived before the kill is older than it: the search for a newer record starts after it
+        const from = Object.fromEntries(movedTopics.map((t) => [t, seen[t].length]));
         const killedAt = Date.now();
         const t0 = performance.now();
         victim.p.proc.kill("SIGKILL");
@@ -183,8 +185,13 @@ async function runVariant(name, dir) {
             () => {
               for (const t of movedTopics) {
                 if (perTask[t] !== undefined) continue;
-                const ts = seen[t].find((x) => x > killedAt);
-                if (ts !== undefined) perTask[t] = ts - killedAt;
+                const list = seen[t];
+                for (; from[t] < list.length; from[t]++) {
+                  if (list[from[t]] > killedAt) {
+                    perTask[t] = list[from[t]] - killedAt;
+                    break;
+                  }
+                }
               }
               return movedTopics.every((t) => perTask[t] !== undefined);
             },
