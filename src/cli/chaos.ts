@@ -80,8 +80,6 @@ export interface ChaosResult {
   readonly totals: { acked: number; topic: number; flushed: number; lost: number; duplicated: number };
 }
 
-const SOURCE = "chaos-source";
-const SINK = "chaos-sink";
 const FAILOVER_TIMEOUT_MS = 60_000;
 const RUNNING_TIMEOUT_MS = 90_000;
 const DRAIN_TIMEOUT_MS = 90_000;
@@ -147,8 +145,9 @@ export async function runChaos(o: ChaosOptions, report: Progress = () => {}): Pr
     await createTopic(kafka, topic, o.tasks);
     await Promise.all(cluster.workers.map((w) => cluster.start(w)));
     progress(`${o.workers} workers up`);
-    const rest = restClient(cluster);
-    await rest.create(SOURCE, {
+    // names of their own: the sink's consumer group (connect-<name>) must not be shared with another run
+    const rest = restClient(cluster, `${group}-source`, `${group}-sink`);
+    await rest.create(rest.source, {
       "connector.class": "org.apache.kafka.connect.tools.VerifiableSourceConnector",
       "tasks.max": String(o.tasks),
       topic,
@@ -156,7 +155,7 @@ export async function runChaos(o: ChaosOptions, report: Progress = () => {}): Pr
       "verifiable.log.file": sourceLog,
       ...o.sourceProperties,
     });
-    await rest.create(SINK, {
+    await rest.create(rest.sink, {
       "connector.class": "org.apache.kafka.connect.tools.VerifiableSinkConnector",
       "tasks.max": String(o.tasks),
       topics: topic,
@@ -189,7 +188,7 @@ export async function runChaos(o: ChaosOptions, report: Progress = () => {}): Pr
     }
 
     // stop the source as Kafka's test does (delete), wait for its last reports, then let the sink drain
-    await rest.del(SOURCE);
+    await rest.del(rest.source);
     await waitQuiet(sourceLog, 2_000);
     progress("source stopped; reading the topic (read_committed), then waiting for the sink to drain");
     const inTopic = await readTopicSeqnos(kafka, topic);
@@ -206,7 +205,7 @@ export async function runChaos(o: ChaosOptions, report: Progress = () => {}): Pr
       await sleep(250);
     }
     progress("sink drained; stopping it");
-    await rest.del(SINK);
+    await rest.del(rest.sink);
     await waitQuiet(sinkLog, 1_000);
     for (const l of await sinkReader.next()) if (l.flushed === true) push(flushed, l.task, l.seqno);
 
@@ -258,13 +257,15 @@ export async function runChaos(o: ChaosOptions, report: Progress = () => {}): Pr
 // ------------------------------------------------------------------ bounces and statuses
 
 interface RestClient {
+  readonly source: string;
+  readonly sink: string;
   create(name: string, config: Record<string, string>): Promise<void>;
   del(name: string): Promise<void>;
   status(name: string): Promise<Status | null>;
 }
 
 /** REST calls go to any live worker; a worker that is going away is skipped for the next. */
-function restClient(cluster: LocalCluster): RestClient {
+function restClient(cluster: LocalCluster, source: string, sink: string): RestClient {
   async function call(
     method: string,
     path: string,
@@ -296,6 +297,8 @@ function restClient(cluster: LocalCluster): RestClient {
     throw new Error(`${method} ${path} failed: ${(last as Error)?.message ?? last}`);
   }
   return {
+    source,
+    sink,
     async create(name, config) {
       const r = await call("POST", "/connectors", { name, config });
       if (r.status !== 201) throw new Error(`creating ${name}: ${r.status} ${r.text}`);
@@ -317,7 +320,7 @@ type Unit = { name: string; task: number | null; worker: string; state: string }
 
 async function units(rest: RestClient): Promise<Unit[]> {
   const out: Unit[] = [];
-  for (const name of [SOURCE, SINK]) {
+  for (const name of [rest.source, rest.sink]) {
     const s = await rest.status(name);
     if (!s) continue;
     out.push({ name, task: null, worker: s.connector.worker_id, state: s.connector.state });

@@ -16,6 +16,7 @@
  * returns the same objects reading straight from the buffer (see there).
  */
 import { createRequire, Module } from "node:module";
+import { filterAbortedMessages } from "./filter-aborted-messages.js";
 import { produceRequestV3 } from "./produce-request.js";
 import { decodeRecordBatch } from "./record-batch-decoder.js";
 
@@ -62,12 +63,15 @@ function replaceModule(request: string, exports: unknown): void {
 replaceModule("kafkajs/src/producer/groupMessagesPerPartition.js", groupMessagesPerPartition);
 replaceModule("kafkajs/src/protocol/requests/produce/v3/request.js", produceRequestV3);
 replaceModule("kafkajs/src/protocol/recordBatch/v0/decoder.js", decodeRecordBatch);
+// read_committed: records of aborted transactions that overlap others (see filter-aborted-messages.ts)
+replaceModule("kafkajs/src/consumer/filterAbortedMessages.js", filterAbortedMessages);
 
 /** true when kafkajs uses the patched modules (checked by a unit test) */
 export function kafkajsPatched(): boolean {
   return (
     require("kafkajs/src/producer/groupMessagesPerPartition.js") === groupMessagesPerPartition &&
     require("kafkajs/src/protocol/requests/produce/v3/request.js") === produceRequestV3 &&
-    require("kafkajs/src/protocol/recordBatch/v0/decoder.js") === decodeRecordBatch
+    require("kafkajs/src/protocol/recordBatch/v0/decoder.js") === decodeRecordBatch &&
+    require("kafkajs/src/consumer/filterAbortedMessages.js") === filterAbortedMessages
   );
 }
