@@ -7,7 +7,7 @@ import { clusterKeys } from "../cluster/keys.js";
 import { Membership } from "../cluster/membership.js";
 import { createRedis, redactRedisUrl } from "../cluster/redis.js";
 import { UnitLeases } from "../cluster/unit-leases.js";
-import { UnitQueue } from "../cluster/unit-queue.js";
+import { UnitQueues } from "../cluster/unit-queues.js";
 import { loadWorkerProperties } from "../config/worker-file.js";
 import { DistributedHerder } from "../herder/distributed-herder.js";
 import {
@@ -137,7 +137,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     logger,
     chainFactory: (c) => buildTransformChain({ ...c }, plugins),
   });
-  const units = new UnitQueue({
+  const units = new UnitQueues({
     redisUrl: config.redisUrl,
     groupId: config.groupId,
     workerId: id,

@@ -6,7 +6,7 @@
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "../log/logger.js";
-import type { UnitQueue } from "./unit-queue.js";
+import type { UnitQueues } from "./unit-queues.js";
 
 const EXTEND = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) end return 0`;
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
@@ -15,7 +15,7 @@ export interface JobReconcilerOptions {
   readonly redis: Redis;
   readonly leaseKey: string;
   readonly workerId: string;
-  readonly queue: UnitQueue;
+  readonly queue: UnitQueues;
   /** the units that should run now, from this worker's view of the config log */
   readonly wanted: () => Promise<ReadonlySet<string>>;
   readonly logger: Logger;

@@ -2,7 +2,7 @@
  * Every Redis key Ferry uses, in one place (as BullMQ's queue-keys.ts), so operators and tools can rely on
  * them. All keys of a cluster share the hash tag {group.id}: they live in one Redis Cluster slot.
  */
-/** BullMQ's keys of the unit queue are `ferry:{group}:units:*` (unit-queue.ts). */
+/** BullMQ's keys of the unit queues are `ferry:{group}:connectors:*` and `ferry:{group}:tasks:*` (unit-queues.ts). */
 export function clusterKeys(groupId: string) {
   const p = `ferry:{${groupId}}`;
   return {

@@ -23,8 +23,10 @@ export interface UnitJobData {
 
 export interface UnitQueueOptions {
   readonly redisUrl: string;
-  /** Kafka Connect's group.id: one queue per cluster */
+  /** Kafka Connect's group.id: the queues of a cluster live under ferry:{group.id} */
   readonly groupId: string;
+  /** the queue's name within the cluster (one for connector instances, one for tasks) */
+  readonly queueName: string;
   readonly workerId: string;
   /** BullMQ job lock duration; renewed every quarter of it */
   readonly lockMs: number;
@@ -55,6 +57,8 @@ export class UnitQueue {
   private lockTimer: NodeJS.Timeout | null = null;
   private extending: Promise<void> | null = null;
   private tokenSeq = 0;
+  /** after a rebalancing hand-back, take nothing until then, so the unit goes to a worker with room */
+  private cooldownUntil = 0;
   private readonly connections: Redis[] = [];
 
   constructor(private readonly o: UnitQueueOptions) {
@@ -72,8 +76,8 @@ export class UnitQueue {
       return r;
     };
     const prefix = `ferry:{${o.groupId}}`;
-    this.queue = new Queue<UnitJobData>("units", { connection: connection(), prefix });
-    this.worker = new BullWorker<UnitJobData>("units", null, {
+    this.queue = new Queue<UnitJobData>(o.queueName, { connection: connection(), prefix });
+    this.worker = new BullWorker<UnitJobData>(o.queueName, null, {
       connection: connection(),
       prefix,
       autorun: false,
@@ -124,9 +128,10 @@ export class UnitQueue {
 
   private async fetchLoop(): Promise<void> {
     while (!this.closing) {
-      if (this.held.size >= this.capacity) {
+      const cooling = this.cooldownUntil - Date.now();
+      if (this.held.size >= this.capacity || cooling > 0) {
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, 1000);
+          const t = setTimeout(resolve, cooling > 0 ? Math.min(cooling, 1000) : 1000);
           this.wake = () => {
             clearTimeout(t);
             resolve();
@@ -204,8 +209,12 @@ export class UnitQueue {
     });
   }
 
-  /** Graceful stop or rebalance: the job goes straight back to the queue for another worker. */
-  async handBack(unit: string): Promise<void> {
+  /**
+   * Graceful stop or rebalance: the job goes straight back to the queue for another worker. `cooldownMs`
+   * (rebalancing) keeps this worker from taking it straight back.
+   */
+  async handBack(unit: string, cooldownMs = 0): Promise<void> {
+    if (cooldownMs > 0) this.cooldownUntil = Math.max(this.cooldownUntil, Date.now() + cooldownMs);
     const h = this.take(unit);
     if (!h) return;
     await h.job.moveToWait(h.token).catch((e: unknown) => {

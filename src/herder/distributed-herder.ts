@@ -18,7 +18,7 @@ import type { Membership } from "../cluster/membership.js";
 import { withNameLock } from "../cluster/name-lock.js";
 import { type ClusterScaling, desiredWorkers } from "../cluster/scaling.js";
 import type { UnitLeases } from "../cluster/unit-leases.js";
-import type { UnitQueue } from "../cluster/unit-queue.js";
+import { kindOf, UNIT_KINDS, type UnitQueues } from "../cluster/unit-queues.js";
 import {
   AlreadyExistsError,
   BadRequestError,
@@ -59,7 +59,7 @@ import { buildRestartPlan } from "./restart-plan.js";
 export interface DistributedHerderOptions extends HerderBaseOptions {
   readonly worker: Worker;
   /** the unit jobs this worker holds: what it should run */
-  readonly units: UnitQueue;
+  readonly units: UnitQueues;
   readonly membership: Membership;
   /** a unit starts only under its lease */
   readonly leases: UnitLeases;
@@ -139,6 +139,8 @@ export class DistributedHerder extends HerderBase implements Herder {
   private leaseOwnersAt = 0;
   private leaseTimer: NodeJS.Timeout | null = null;
   private readingOwners: Promise<void> | null = null;
+  private ticks = 0;
+  private membersChangedAt = 0;
 
   private async readLeaseOwners(): Promise<void> {
     const units = [...this.wantedUnits().keys()];
@@ -181,7 +183,12 @@ export class DistributedHerder extends HerderBase implements Herder {
         this.reconciler.request();
       }),
     );
-    this.unsubscribe.push(this.o.membership.onChange(() => this.requestReconcile()));
+    this.unsubscribe.push(
+      this.o.membership.onChange(() => {
+        this.membersChangedAt = Date.now();
+        this.requestReconcile();
+      }),
+    );
     await this.o.subscriber.subscribe(this.o.keys.restartChannel);
     const onMessage = (channel: string, unit: string) => {
       if (channel !== this.o.keys.restartChannel || !this.o.units.holds(unit)) return;
@@ -197,6 +204,8 @@ export class DistributedHerder extends HerderBase implements Herder {
     this.reconciler.start();
     this.leaseTimer = setInterval(
       () => {
+        // a pass a second at least: balance is judged from the lease owners read here
+        if (++this.ticks % 10 === 0) this.requestReconcile();
         this.readingOwners ??= this.readLeaseOwners()
           .catch((e) => this.o.logger.debug({ err: e }, "reading lease owners failed"))
           .finally(() => {
@@ -501,15 +510,21 @@ export class DistributedHerder extends HerderBase implements Herder {
     return new Set(this.wantedUnits().keys());
   }
 
-  /** Fair share: the units over the live workers, rounded up, so all of them fit. */
-  private updateCapacity(total: number): void {
+  /**
+   * Fair share, of connector instances and of tasks separately: the count over the live workers, rounded
+   * up, so all of them fit.
+   */
+  private updateCapacity(want: ReadonlyMap<UnitKey, Wanted>): void {
     const members = Math.max(1, this.o.membership.members().length);
-    this.o.units.setCapacity(Math.max(1, Math.ceil(total / members)));
+    for (const kind of UNIT_KINDS) {
+      const total = [...want.values()].filter((w) => w.kind === kind).length;
+      this.o.units.setCapacity(kind, Math.max(1, Math.ceil(total / members)));
+    }
   }
 
   private async reconcile(): Promise<void> {
     const want = this.wantedUnits();
-    this.updateCapacity(want.size);
+    this.updateCapacity(want);
     const held = new Set(this.o.units.units());
     // stop what must not run here any more: job gone, unit gone, config changed, restart asked, lease lost
     for (const [unit, r] of [...this.running.entries()]) {
@@ -546,7 +561,7 @@ export class DistributedHerder extends HerderBase implements Herder {
         this.parked.add(unit);
       }
     }
-    await this.handBackSurplus();
+    await this.handBackSurplus(want);
     let waiting = 0;
     for (const unit of this.o.units.units()) {
       const w = want.get(unit);
@@ -588,20 +603,47 @@ export class DistributedHerder extends HerderBase implements Herder {
    * back to the queue, where a worker below its share takes them. Failover never waits for this: a dead
    * worker's units raise everyone's share.
    */
-  private async handBackSurplus(): Promise<void> {
-    const surplus = this.o.units.units().length - this.o.units.getCapacity();
-    if (surplus <= 0) return;
-    const newestFirst = [...this.o.units.units()].sort(
-      (a, b) => (this.running.get(b)?.startedAt ?? 0) - (this.running.get(a)?.startedAt ?? 0),
-    );
+  private async handBackSurplus(want: ReadonlyMap<UnitKey, Wanted>): Promise<void> {
+    // every worker must have seen the new membership first, or one still on the old share takes the unit
+    if (Date.now() - this.membersChangedAt < 2 * this.o.cluster.heartbeatTtlMs) return;
+    const surplus = UNIT_KINDS.flatMap((kind) => {
+      const held = this.o.units.units(kind);
+      const n = Math.max(held.length - this.o.units.getCapacity(kind), this.starvingShare(kind, want));
+      if (n <= 0) return [];
+      const newestFirst = held.sort(
+        (a, b) => (this.running.get(b)?.startedAt ?? 0) - (this.running.get(a)?.startedAt ?? 0),
+      );
+      return newestFirst.slice(0, n);
+    });
+    if (surplus.length === 0) return;
     await Promise.all(
-      newestFirst.slice(0, surplus).map(async (unit) => {
+      surplus.map(async (unit) => {
         this.o.logger.info({ unit }, "handing a unit back to rebalance");
         if (this.running.has(unit)) await this.stopUnit(unit);
         this.parked.delete(unit);
-        await this.o.units.handBack(unit);
+        await this.o.units.handBack(unit, 2_000);
       }),
     );
+  }
+
+  /**
+   * Capacities are rounded up, so they can all be full while a worker holds less than its floor share
+   * (4 units over 3 workers: 2/2/0). Then the fullest worker (by the lease owners every worker reads; ties
+   * to the lowest id, so exactly one decides) hands one unit back, and the starving worker takes it.
+   */
+  private starvingShare(kind: "connector" | "task", want: ReadonlyMap<UnitKey, Wanted>): number {
+    if (Date.now() - this.leaseOwnersAt > 500) return 0;
+    const members = this.o.membership.members();
+    if (members.length < 2) return 0;
+    const total = [...want.values()].filter((w) => w.kind === kind).length;
+    const floor = Math.floor(total / members.length);
+    const counts = new Map<string, number>(members.map((m) => [m, 0]));
+    for (const [unit, owner] of this.leaseOwners) {
+      if (kindOf(unit) === kind && counts.has(owner)) counts.set(owner, (counts.get(owner) ?? 0) + 1);
+    }
+    if (![...counts.values()].some((n) => n < floor)) return 0;
+    const [fullest] = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return fullest?.[0] === this.o.workerId && (fullest[1] ?? 0) > floor ? 1 : 0;
   }
 
   /** The unit's last report came from another worker that is no longer a member: this start is a failover. */
@@ -816,7 +858,10 @@ export class DistributedHerder extends HerderBase implements Herder {
         await this.resolved(tc),
         await this.resolved(config),
         this.taskListener(name, task),
-        sink ? { onSinkGroupJoin: (memberId) => this.recordSinkMember(unit, memberId) } : {},
+        {
+          mayWrite: () => this.o.leases.isValid(unit),
+          ...(sink ? { onSinkGroupJoin: (memberId: string) => this.recordSinkMember(unit, memberId) } : {}),
+        },
       );
       if (previousMember) this.evictPreviousSinkMember(unit, name, previousMember);
     } catch (e) {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTopic } from "../support/kafka.js";
 import { waitFor } from "../support/worker-process.js";
-import { allRunning, doubleOwnership, readJournal, shares, unitsSeenBy } from "./observe.js";
+import { allRunning, balancedByKind, doubleOwnership, readJournal, shares, unitsSeenBy } from "./observe.js";
 import { api, type TestCluster, testCluster } from "./support.js";
 
 let cluster: TestCluster | null = null;
@@ -144,19 +144,18 @@ describe("balance", () => {
     const url0 = c.workers[0]?.url ?? "";
     await waitFor(async () => allRunning(await unitsSeenBy(url0), units), "all units on the first worker");
     await c.start(1);
+    const ids = (n: number) => c.workers.slice(0, n).map((w) => w.id);
     const two = await waitFor(async () => {
       const u = await unitsSeenBy(url0);
-      const s = shares(u);
-      return allRunning(u, units) && s.size === 2 && Math.min(...s.values()) >= 4 ? u : null;
-    }, "two workers sharing 9 units 5/4");
+      return allRunning(u, units) && balancedByKind(u, ids(2)) ? u : null;
+    }, "two workers sharing the connectors (2/2) and the tasks (3/2)");
     await c.start(2);
     const three = await waitFor(
       async () => {
         const u = await unitsSeenBy(url0);
-        const s = shares(u);
-        return allRunning(u, units) && s.size === 3 && [...s.values()].every((n) => n === 3) ? u : null;
+        return allRunning(u, units) && balancedByKind(u, ids(3)) ? u : null;
       },
-      "three workers with 3 units each",
+      "three workers, each with its share of connectors and of tasks",
       10_000,
     );
     // the scaling signal: 9 units want one worker at 10 units per worker; nothing waits in the queue
@@ -199,7 +198,13 @@ describe("balance", () => {
       await waitFor(
         async () => {
           const u = await unitsSeenBy(watch(i));
-          return allRunning(u, units) && [...shares(u).values()].every((n) => n === 3);
+          return (
+            allRunning(u, units) &&
+            balancedByKind(
+              u,
+              c.workers.map((w) => w.id),
+            )
+          );
         },
         `balanced again after restarting worker ${i}`,
         15_000,

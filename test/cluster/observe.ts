@@ -121,3 +121,20 @@ export function doubleOwnership(
   }
   return violations;
 }
+
+/**
+ * Every worker in `workerIds` runs its fair share of connector instances and of tasks (each kind is
+ * balanced on its own): between floor and ceil of count ÷ workers.
+ */
+export function balancedByKind(units: Map<string, UnitView>, workerIds: readonly string[]): boolean {
+  for (const kind of ["connector:", "task:"]) {
+    const of = [...units].filter(([k]) => k.startsWith(kind));
+    const lo = Math.floor(of.length / workerIds.length);
+    const hi = Math.ceil(of.length / workerIds.length);
+    for (const w of workerIds) {
+      const n = of.filter(([, v]) => v.worker === w).length;
+      if (n < lo || n > hi) return false;
+    }
+  }
+  return true;
+}
