@@ -53,6 +53,16 @@ export class UnitLeases {
     return this.held.has(unit);
   }
 
+  /**
+   * Whether writes for the unit may still go out: the lease is held and surely unexpired, with the same
+   * quarter-TTL margin as the watchdog. Checked by runners right before each send, because after an
+   * event-loop stall a send can run before the watchdog's timer does.
+   */
+  isValid(unit: string): boolean {
+    const until = this.validUntil.get(unit);
+    return until !== undefined && Date.now() < until - Math.floor(this.o.ttlMs / 4);
+  }
+
   /** The fencing token of the lease we hold on the unit, if any. */
   token(unit: string): number | undefined {
     return this.held.get(unit);

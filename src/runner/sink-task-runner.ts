@@ -36,6 +36,16 @@ export interface SinkTaskRunnerOptions {
   readonly errors: RecordErrorHandler;
   /** counters per batch; defaults to the process's worker metrics (see metrics/task-metrics.ts) */
   readonly metrics?: TaskMetrics;
+  /** distributed: false once this worker may no longer write for the task (its lease is not surely held) */
+  readonly mayWrite?: () => boolean;
+}
+
+/** put() skipped because this worker's lease on the task may have expired; the task stops, it did not fail. */
+export class LeaseNotHeldError extends Error {
+  constructor() {
+    super("the lease on this task is no longer surely held");
+    this.name = "LeaseNotHeldError";
+  }
 }
 
 /** Where a sink record failed, for the error reporters (log, dead-letter queue). */
@@ -212,6 +222,8 @@ export class SinkTaskRunner {
         resolveOffset(last.offset);
       });
     } catch (e) {
+      // the lease may have lapsed: the task stops (abort is set), it did not fail
+      if (e instanceof LeaseNotHeldError) return;
       // kafkajs would retry the batch on its own; a failing put() fails the task instead, as in Kafka Connect
       this.failure ??= e;
       this.abort.abort();
@@ -257,6 +269,12 @@ export class SinkTaskRunner {
    * delivered again after a backoff); any other error fails the task.
    */
   private async putWithRetry(records: readonly SinkRecord[]): Promise<void> {
+    if (this.o.mayWrite && !this.o.mayWrite()) {
+      // distributed: the lease is not surely ours any more; the next owner reads from the committed offsets
+      this.log.warn("lease no longer valid; stopping before the next put()");
+      this.abort.abort();
+      throw new LeaseNotHeldError();
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         await this.o.task.put(records);

@@ -38,6 +38,8 @@ export interface SourceTaskRunnerOptions {
   readonly producer?: Producer;
   /** exactly-once: records and offsets in one transaction (exactly-once.ts) */
   readonly transactions?: SourceTransactions;
+  /** distributed: false once this worker may no longer write for the task (its lease is not surely held) */
+  readonly mayWrite?: () => boolean;
   readonly chain: TransformChain;
   readonly converters: Converters;
   readonly offsets: OffsetStore;
@@ -233,6 +235,14 @@ export class SourceTaskRunner {
 
   private kickSend(): void {
     if (this.sending || this.pending.length === 0 || this.sendError) return;
+    if (this.o.mayWrite && !this.o.mayWrite()) {
+      // distributed: this worker's lease on the task is no longer surely valid (an event-loop stall can
+      // outlast it before the lease watchdog runs): send nothing more; the next owner re-sends from the
+      // committed offsets
+      this.log.warn("lease no longer valid; stopping before the next send");
+      this.abort.abort();
+      return;
+    }
     if (this.o.transactions) {
       this.kickTransaction(this.o.transactions);
       return;

@@ -45,6 +45,8 @@ interface RunningTask {
 export interface TaskHooks {
   /** a sink task's consumer joined its group as this member (distributed: the next owner evicts it) */
   readonly onSinkGroupJoin?: (memberId: string) => void;
+  /** distributed: false once the task's lease is not surely held; the runner writes nothing more */
+  readonly mayWrite?: () => boolean;
 }
 
 export const taskKey = (id: TaskId) => `${id.connector}-${id.task}`;
@@ -224,6 +226,7 @@ export class Worker {
       status,
       logger: this.o.logger,
       errors: new RecordErrorHandler(errorConfig, id.connector, id.task, log, reporters),
+      ...(hooks.mayWrite ? { mayWrite: hooks.mayWrite } : {}),
     };
     let runner: SourceTaskRunner | SinkTaskRunner;
     if (plugin.type === "source") {
