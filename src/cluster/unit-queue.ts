@@ -110,6 +110,8 @@ export class UnitQueue {
 
   /** How many units this worker may hold; raising it lets the fetch loop take more at once. */
   setCapacity(n: number): void {
+    // a raised share means a worker left: failover never waits for a rebalancing cooldown
+    if (n > this.capacity) this.cooldownUntil = 0;
     this.capacity = Math.max(1, n);
     this.wake?.();
   }

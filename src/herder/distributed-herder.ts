@@ -177,6 +177,10 @@ export class DistributedHerder extends HerderBase implements Herder {
     this.unsubscribe.push(
       this.o.configs.onChange((change) => {
         if (change.kind === "restart") this.onRestartRequest(change.connector, change.request);
+        if (change.kind === "logger") {
+          this.setWorkerLoggerLevel(change.namespace, change.level);
+          return;
+        }
         if (change.kind === "connector-config" || change.kind === "task-configs")
           this.topicsReset.delete(change.connector);
         this.requestReconcile();
@@ -444,9 +448,16 @@ export class DistributedHerder extends HerderBase implements Herder {
 
   private readonly topicsReset = new Set<string>();
 
-  /** Cluster scope reaches only this worker until logger records go through the config topic. */
+  /**
+   * KIP-976: a `logger-cluster-<namespace>` record in the config topic; every worker (this one too) applies
+   * it when it reads it. Not replayed at start-up: a restarted worker is back to its initial levels.
+   */
   async setClusterLoggerLevel(namespace: string, level: string): Promise<void> {
-    this.setWorkerLoggerLevel(namespace, level);
+    if (!this.o.configs.putLoggerLevel) {
+      this.setWorkerLoggerLevel(namespace, level);
+      return;
+    }
+    await this.o.configs.putLoggerLevel(namespace, level);
   }
 
   // ---------------------------------------------------------------- reconciliation (what runs here)

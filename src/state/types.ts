@@ -99,7 +99,9 @@ export type ConfigChange =
   | { readonly kind: "target-state"; readonly connector: string; readonly state: TargetState }
   /** a task-config commit was applied (or found inconsistent: taskConfigs() is then undefined) */
   | { readonly kind: "task-configs"; readonly connector: string }
-  | { readonly kind: "restart"; readonly connector: string; readonly request: RestartRequest };
+  | { readonly kind: "restart"; readonly connector: string; readonly request: RestartRequest }
+  /** KIP-976: a cluster-scope logger level, applied by every worker that reads it (not on start-up) */
+  | { readonly kind: "logger"; readonly namespace: string; readonly level: string };
 
 export interface ConfigStore extends StoreLifecycle {
   /** names of the connectors that exist, sorted */
@@ -118,6 +120,8 @@ export interface ConfigStore extends StoreLifecycle {
   putTaskConfigs(name: string, configs: TaskConfig[], fence?: number): Promise<void>;
   putTargetState(name: string, state: TargetState): Promise<void>;
   putRestartRequest(name: string, request: RestartRequest): Promise<void>;
+  /** distributed: a cluster-scope logger level (KIP-976); stores of a single worker do not have it */
+  putLoggerLevel?(namespace: string, level: string): Promise<void>;
   /** deletes the connector's config and target state (its task configs go with it) */
   deleteConnector(name: string): Promise<void>;
   /**

@@ -100,6 +100,16 @@ async function units(w) {
 const UNITS = 21;
 const allRunning = (u, dead) =>
   u.size === UNITS && [...u.values()].every((v) => v.state === "RUNNING" && v.worker !== dead);
+/** steady state: every worker runs its share of connector instances (3) and of tasks (4) */
+const balanced = (u) =>
+  allRunning(u) &&
+  workers.every((w) =>
+    ["connector:", "task:"].every((kind) => {
+      const all = [...u].filter(([k]) => k.startsWith(kind));
+      const mine = all.filter(([, v]) => v.worker === w.id).length;
+      return mine >= Math.floor(all.length / 3) && mine <= Math.ceil(all.length / 3);
+    }),
+  );
 const sinkFiles = [0, 1, 2].map((s) => join(dir, `sink-${s}.txt`));
 
 function journal() {
@@ -148,7 +158,11 @@ try {
   for (const [round, signal] of plan.entries()) {
     const victim = workers[Math.floor(Math.random() * 3)];
     const observer = workers.find((w) => w !== victim);
-    await waitUntil(async () => allRunning(await units(observer)), "steady before the round", 60_000);
+    await waitUntil(
+      async () => balanced(await units(observer)),
+      "steady and balanced before the round",
+      60_000,
+    );
     const before = await units(observer);
     const moved = [...before].filter(([, v]) => v.worker === victim.id).map(([k]) => k);
     const sinkTasks = moved.filter((u) => u.startsWith("task:sink-")).length;

@@ -112,6 +112,27 @@ describe("distributed state", () => {
     expect((await api(b, "GET", "/connectors")).body).not.toContain(name);
   });
 
+  it("a cluster-scope logger level (KIP-976) reaches every worker; worker scope only the one asked", async () => {
+    const [a, b, c] = cluster.workers.map((w) => w.url) as [string, string, string];
+    const level = async (url: string) =>
+      ((await api(url, "GET", "/admin/loggers/root")).body as { level: string }).level;
+    expect((await api(a, "PUT", "/admin/loggers/root?scope=cluster", { level: "TRACE" })).status).toBe(204);
+    // the worker that wrote it applied it before answering; the others when they read the record
+    expect(await level(a)).toBe("TRACE");
+    await waitFor(
+      async () => (await level(b)) === "TRACE" && (await level(c)) === "TRACE",
+      "TRACE everywhere",
+    );
+    expect((await api(b, "PUT", "/admin/loggers/root", { level: "WARN" })).status).toBe(200);
+    expect(await level(b)).toBe("WARN");
+    expect(await level(c)).toBe("TRACE");
+    expect((await api(c, "PUT", "/admin/loggers/root?scope=cluster", { level: "INFO" })).status).toBe(204);
+    await waitFor(
+      async () => (await Promise.all([a, b, c].map(level))).every((l) => l === "INFO"),
+      "INFO everywhere",
+    );
+  });
+
   it("restarting every worker keeps configs and target states", async () => {
     const paused = uniqueName("kept-paused");
     const a = cluster.workers[0]?.url ?? "";

@@ -19,7 +19,8 @@ export const TASK_PREFIX = "task-";
 export const COMMIT_PREFIX = "commit-";
 export const RESTART_PREFIX = "restart-connector-";
 /** keys Kafka Connect writes that Ferry does not use (yet); read and ignored without a warning */
-export const IGNORED_CONFIG_PREFIXES = ["tasks-fencing-", "session-key", "logger-cluster-"] as const;
+export const IGNORED_CONFIG_PREFIXES = ["tasks-fencing-", "session-key"] as const;
+export const LOGGER_PREFIX = "logger-cluster-";
 
 export const connectorKey = (name: string) => `${CONNECTOR_PREFIX}${name}`;
 export const targetStateKey = (name: string) => `${TARGET_STATE_PREFIX}${name}`;
@@ -33,6 +34,7 @@ export type ConfigKey =
   | { readonly kind: "task"; readonly connector: string; readonly task: number }
   | { readonly kind: "commit"; readonly connector: string }
   | { readonly kind: "restart"; readonly connector: string }
+  | { readonly kind: "logger"; readonly namespace: string }
   | { readonly kind: "ignored" }
   | { readonly kind: "invalid"; readonly reason: string };
 
@@ -48,6 +50,7 @@ export function parseConfigKey(key: string): ConfigKey {
   }
   if (key.startsWith(COMMIT_PREFIX)) return { kind: "commit", connector: key.slice(COMMIT_PREFIX.length) };
   if (key.startsWith(RESTART_PREFIX)) return { kind: "restart", connector: key.slice(RESTART_PREFIX.length) };
+  if (key.startsWith(LOGGER_PREFIX)) return { kind: "logger", namespace: key.slice(LOGGER_PREFIX.length) };
   if (IGNORED_CONFIG_PREFIXES.some((p) => key.startsWith(p))) return { kind: "ignored" };
   return { kind: "invalid", reason: `unknown config key ${key}` };
 }
@@ -102,6 +105,18 @@ export function serializeCommit(tasks: number): string {
 export function parseCommit(value: unknown): number | Error {
   const r = CommitValue.safeParse(value);
   return r.success ? r.data.tasks : new Error(`"tasks" must be a non-negative integer (${issues(r.error)})`);
+}
+
+export const loggerKey = (namespace: string) => `${LOGGER_PREFIX}${namespace}`;
+
+/** KIP-976: `logger-cluster-<namespace>` → {"level": "DEBUG"} */
+export function serializeLoggerLevel(level: string): string {
+  return JSON.stringify({ level });
+}
+
+export function parseLoggerLevel(value: unknown): string | Error {
+  const level = (value as { level?: unknown } | null)?.level;
+  return typeof level === "string" && level.length > 0 ? level : new Error("logger record without a level");
 }
 
 export function serializeRestartRequest(request: RestartRequest): string {

@@ -27,14 +27,17 @@ import type { ConfigChange, ConfigStore, RestartRequest, TargetState } from "../
 import {
   commitKey,
   connectorKey,
+  loggerKey,
   parseCommit,
   parseConfigKey,
   parseJsonBytes,
+  parseLoggerLevel,
   parseProperties,
   parseRestartRequest,
   parseTargetState,
   restartKey,
   serializeCommit,
+  serializeLoggerLevel,
   serializeProperties,
   serializeRestartRequest,
   serializeTargetState,
@@ -152,6 +155,10 @@ export class KafkaConfigStore implements ConfigStore {
 
   async putRestartRequest(name: string, request: RestartRequest) {
     await this.write([{ key: restartKey(name), value: serializeRestartRequest(request) }]);
+  }
+
+  async putLoggerLevel(namespace: string, level: string) {
+    await this.write([{ key: loggerKey(namespace), value: serializeLoggerLevel(level) }]);
   }
 
   async deleteConnector(name: string) {
@@ -297,6 +304,16 @@ export class KafkaConfigStore implements ConfigStore {
           return;
         }
         this.emit({ kind: "restart", connector: parsed.connector, request });
+        return;
+      }
+      case "logger": {
+        if (value === null) return;
+        const level = parseLoggerLevel(value);
+        if (level instanceof Error) {
+          skip(level.message);
+          return;
+        }
+        this.emit({ kind: "logger", namespace: parsed.namespace, level });
         return;
       }
     }

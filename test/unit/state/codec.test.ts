@@ -39,7 +39,7 @@ describe("config topic keys", () => {
   it("ignores Kafka Connect's keys Ferry does not use, and flags unknown ones", () => {
     expect(parseConfigKey("session-key")).toEqual({ kind: "ignored" });
     expect(parseConfigKey("tasks-fencing-a")).toEqual({ kind: "ignored" });
-    expect(parseConfigKey("logger-cluster-org.apache")).toEqual({ kind: "ignored" });
+    expect(parseConfigKey("logger-cluster-org.apache")).toEqual({ kind: "logger", namespace: "org.apache" });
     expect(parseConfigKey("what-is-this").kind).toBe("invalid");
   });
 });
