@@ -20,12 +20,16 @@ export interface JobReconcilerOptions {
   readonly wanted: () => Promise<ReadonlySet<string>>;
   readonly logger: Logger;
   readonly leaseTtlMs?: number;
+  /** how often the lease is renewed or tried */
   readonly intervalMs?: number;
+  /** how often the holder reconciles without a config change (repairs the queue after Redis lost it) */
+  readonly repairIntervalMs?: number;
 }
 
 export class JobReconciler {
   private leader = false;
   private timer: NodeJS.Timeout | null = null;
+  private repair: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -45,6 +49,9 @@ export class JobReconciler {
     };
     tick();
     this.timer = setInterval(tick, this.o.intervalMs ?? 1000);
+    this.repair = setInterval(() => {
+      if (this.leader) this.run();
+    }, this.o.repairIntervalMs ?? 3000);
   }
 
   /** The config changed: the leader reconciles now. */
@@ -64,8 +71,9 @@ export class JobReconciler {
       this.o.logger.debug({ err: e }, "job reconciler lease check failed");
     }
     if (ok !== this.leader) this.o.logger.info({ leader: ok }, "job reconciler lease changed");
+    const gained = ok && !this.leader;
     this.leader = ok;
-    if (ok) this.run();
+    if (gained) this.run();
   }
 
   private run(): void {
@@ -92,6 +100,7 @@ export class JobReconciler {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.repair) clearInterval(this.repair);
     await this.running;
     if (this.leader) {
       this.leader = false;

@@ -41,6 +41,14 @@ export interface UnitQueueOptions {
 /** Custom BullMQ job ids may not contain ":"; unit names do. */
 export const jobIdOf = (unit: string) => encodeURIComponent(unit);
 
+function unitOfJobId(id: string): string | undefined {
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return undefined;
+  }
+}
+
 interface Held {
   readonly job: Job<UnitJobData>;
   readonly token: string;
@@ -247,27 +255,26 @@ export class UnitQueue {
    * that failed or completed while still wanted.
    */
   async reconcile(wanted: ReadonlySet<string>): Promise<{ added: number; removed: number }> {
-    const jobs = (await this.queue.getJobs([
-      "active",
-      "wait",
-      "delayed",
-      "prioritized",
-      "failed",
-      "completed",
-    ])) as Job<UnitJobData>[];
+    // ids only (a unit's job id is its encoded name): cheap enough to run every few seconds with
+    // thousands of units, where fetching every job's hash would not be
+    const [live, ended] = await Promise.all([
+      this.queue.getRanges(["active", "wait", "delayed", "prioritized"]),
+      this.queue.getRanges(["failed", "completed"]),
+    ]);
     const present = new Set<string>();
     let added = 0;
     let removed = 0;
-    for (const job of jobs) {
-      if (!job?.id) continue;
-      const unit = job.data?.unit;
-      const ended = job.finishedOn !== undefined && job.finishedOn > 0;
-      if (typeof unit === "string" && wanted.has(unit) && !ended) {
+    for (const id of live) {
+      const unit = unitOfJobId(id);
+      if (unit !== undefined && wanted.has(unit)) {
         present.add(unit);
         continue;
       }
       // BullMQ refuses to remove a locked (active) job: its holder ends it when it sees the change
-      if ((await this.queue.remove(job.id)) === 1) removed++;
+      if ((await this.queue.remove(id)) === 1) removed++;
+    }
+    for (const id of ended) {
+      if ((await this.queue.remove(id)) === 1) removed++;
     }
     for (const unit of wanted) {
       if (present.has(unit)) continue;
