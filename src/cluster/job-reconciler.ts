@@ -33,6 +33,8 @@ export class JobReconciler {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** no bid for the lease before then: this worker could not reconcile (its view of the config failed) */
+  private benchedUntil = 0;
   private readonly ttl: number;
 
   constructor(private readonly o: JobReconcilerOptions) {
@@ -63,6 +65,7 @@ export class JobReconciler {
     if (this.stopped) return;
     const { redis, leaseKey, workerId } = this.o;
     let ok = false;
+    if (!this.leader && Date.now() < this.benchedUntil) return;
     try {
       ok = this.leader
         ? Number(await redis.eval(EXTEND, 1, leaseKey, workerId, this.ttl)) === 1
@@ -89,12 +92,22 @@ export class JobReconciler {
           const { added, removed } = await this.o.queue.reconcile(await this.o.wanted());
           if (added + removed > 0) this.o.logger.info({ added, removed }, "unit jobs reconciled");
         } catch (e) {
-          this.o.logger.warn({ err: e }, "reconciling unit jobs failed; retrying on the next tick");
+          // a holder that cannot reconcile (its config log failed, Kafka away) steps aside for a while, so
+          // a worker that can takes over instead of the jobs going unrepaired
+          this.o.logger.warn({ err: e }, "reconciling unit jobs failed; handing the reconciler lease on");
+          await this.resign(10_000);
         }
       } while (this.again && this.leader && !this.stopped);
     })().finally(() => {
       this.running = null;
     });
+  }
+
+  private async resign(benchMs: number): Promise<void> {
+    this.benchedUntil = Date.now() + benchMs;
+    if (!this.leader) return;
+    this.leader = false;
+    await this.o.redis.eval(RELEASE, 1, this.o.leaseKey, this.o.workerId).catch(() => undefined);
   }
 
   async stop(): Promise<void> {

@@ -548,7 +548,10 @@ export class DistributedHerder extends HerderBase implements Herder {
         !this.failed.has(unit)
       )
         continue;
-      await this.stopUnit(unit);
+      // restarted in place (new config, restart asked): the lease stays ours, so the unit never looks
+      // unowned (UNASSIGNED) between its stop and its start
+      const inPlace = held.has(unit) && w !== undefined && !this.lost.has(unit) && !this.failed.has(unit);
+      await this.stopUnit(unit, inPlace);
       if (this.lost.delete(unit)) await this.o.units.handBack(unit);
     }
     for (const unit of held) {
@@ -939,12 +942,12 @@ export class DistributedHerder extends HerderBase implements Herder {
     return r.halting;
   }
 
-  /** Stops the unit, then releases its lease so the next owner can start it. */
-  private async stopUnit(unit: UnitKey): Promise<void> {
+  /** Stops the unit, then releases its lease (unless it restarts here) so the next owner can start it. */
+  private async stopUnit(unit: UnitKey, keepLease = false): Promise<void> {
     await this.haltUnit(unit);
     this.running.delete(unit);
     this.lastStatus.delete(unit);
-    await this.o.leases.release(unit);
+    if (!keepLease) await this.o.leases.release(unit);
   }
 
   /** The lease of a running unit was lost (Redis unreachable, or it expired): stop it now, not later. */
