@@ -143,6 +143,7 @@ export class DistributedHerder extends HerderBase implements Herder {
   private membersChangedAt = 0;
 
   private async readLeaseOwners(): Promise<void> {
+    const sent = Date.now();
     const units = [...this.wantedUnits().keys()];
     const owners = new Map<UnitKey, string>();
     if (units.length > 0) {
@@ -153,8 +154,13 @@ export class DistributedHerder extends HerderBase implements Herder {
       }
     }
     this.leaseOwners = owners;
-    this.leaseOwnersAt = Date.now();
+    this.leaseOwnersAt = sent;
+    const wanted = new Set(units);
+    for (const u of this.seenStatus.keys()) if (!wanted.has(u)) this.seenStatus.delete(u);
   }
+
+  /** status records as first seen here, so a lease snapshot older than a record does not judge it */
+  private readonly seenStatus = new Map<UnitKey, { status: UnitStatus; at: number }>();
 
   /**
    * A unit reported RUNNING (or PAUSED, STOPPED) by a worker that no longer holds its lease is not running
@@ -163,7 +169,16 @@ export class DistributedHerder extends HerderBase implements Herder {
    */
   protected override liveStatus(unit: string, s: UnitStatus): UnitStatus {
     if (s.state === "FAILED" || s.state === "UNASSIGNED") return s;
-    if (Date.now() - this.leaseOwnersAt > 3 * this.o.cluster.leaseTtlMs) return s;
+    // our own report: we know whether we hold the lease
+    if (s.workerId === this.o.workerId)
+      return this.o.leases.token(unit) !== undefined ? s : { ...s, state: "UNASSIGNED" };
+    const now = Date.now();
+    const seen = this.seenStatus.get(unit);
+    const since = seen?.status === s ? seen.at : now;
+    if (seen?.status !== s) this.seenStatus.set(unit, { status: s, at: now });
+    // only a snapshot taken after the record arrived can say its reporter no longer holds the lease
+    if (this.leaseOwnersAt <= since) return s;
+    if (now - this.leaseOwnersAt > 3 * this.o.cluster.leaseTtlMs) return s;
     if (this.leaseOwners.get(unit) === s.workerId) return s;
     return { ...s, state: "UNASSIGNED" };
   }

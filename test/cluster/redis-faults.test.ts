@@ -96,8 +96,9 @@ describe("redis faults", () => {
     await waitFor(async () => allRunning(await unitsSeenBy(watcher), units), "12 units RUNNING");
     await redis.stop(true);
     await new Promise((r) => setTimeout(r, 1_500));
-    await redis.start();
+    // no unit can start while Redis is down: every start from here on is a restart
     const restartedAt = Date.now();
+    await redis.start();
     // every lease was lost with Redis (1.5 s > the lease TTL), so every unit stopped; the reconciler puts the
     // jobs back and each unit starts again somewhere
     await waitFor(

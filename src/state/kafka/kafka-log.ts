@@ -15,9 +15,10 @@
  * offset, which is also where a read-committed consumer stops) and wait until the position reached them on
  * every partition; a partition with no records is done at once.
  *
- * Failures are never swallowed: a consumer that crashed for good, or a callback that threw, fails the log,
- * and every later `readToEnd()` and `send()` rejects with that error; a consumer that kafkajs restarts after a
- * retriable crash shows its last error in the message of a `readToEnd()` that times out.
+ * Failures are never swallowed: a callback that threw (or a consumer that crashed for good while starting)
+ * fails the log, and every later `readToEnd()` and `send()` rejects with that error. A consumer that crashes
+ * later is restarted (by kafkajs, or by a new consumer once kafkajs gives up: a broker outage must not freeze
+ * the worker's view); its last error shows in the message of a `readToEnd()` that times out.
  */
 import { randomUUID } from "node:crypto";
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from "kafkajs";
@@ -142,24 +143,10 @@ export class KafkaLog {
         idempotent: false,
         allowAutoTopicCreation: false,
       });
-      const sessionTimeout = this.o.sessionTimeoutMs ?? 10_000;
-      this.consumer = kafka.consumer({
-        groupId: this.groupId,
-        sessionTimeout,
-        rebalanceTimeout: sessionTimeout,
-        heartbeatInterval: Math.max(100, Math.min(1_000, Math.floor(sessionTimeout / 3))),
-        maxWaitTimeInMs: this.o.maxWaitTimeMs ?? 250,
-        allowAutoTopicCreation: false,
-      });
-      this.listen(this.consumer);
+      this.consumer = this.newConsumer();
       await Promise.all([this.admin.connect(), this.producer.connect(), this.consumer.connect()]);
       connectMs = performance.now() - t0;
-      await this.consumer.subscribe({ topics: [this.topic], fromBeginning: true });
-      await this.consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: true,
-        eachBatch: async (payload) => this.onBatch(payload),
-      });
+      await this.runConsumer(this.consumer);
       await this.readToEnd();
     } catch (e) {
       this.state = "stopping";
@@ -173,6 +160,63 @@ export class KafkaLog {
     this.timings = { connectMs, joinMs: this.joinMs, totalMs: performance.now() - t0 };
     this.log.info({ groupId: this.groupId, ...this.timings }, "read the topic to its end");
   }
+
+  private newConsumer(): Consumer {
+    const sessionTimeout = this.o.sessionTimeoutMs ?? 10_000;
+    const consumer = this.o.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout,
+      rebalanceTimeout: sessionTimeout,
+      heartbeatInterval: Math.max(100, Math.min(1_000, Math.floor(sessionTimeout / 3))),
+      maxWaitTimeInMs: this.o.maxWaitTimeMs ?? 250,
+      allowAutoTopicCreation: false,
+    });
+    this.listen(consumer);
+    return consumer;
+  }
+
+  private async runConsumer(consumer: Consumer): Promise<void> {
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      eachBatch: async (payload) => this.onBatch(payload),
+    });
+  }
+
+  /**
+   * kafkajs stops restarting a consumer whose retries ran out (a broker away longer than its retry budget):
+   * a running log makes a new one, again and again with a backoff until it runs, so a broker outage does not
+   * leave the worker with a frozen view. Positions are kept: the new consumer reads from the beginning and
+   * what was passed already is skipped.
+   */
+  private async recreateConsumer(cause: Error): Promise<void> {
+    if (this.recreating) return;
+    this.recreating = true;
+    this.lastCrash = cause;
+    this.log.warn({ err: cause }, "the reader consumer stopped for good; making a new one");
+    try {
+      for (let attempt = 0; this.state === "running" && !this.failure; attempt++) {
+        const old = this.consumer;
+        await old?.disconnect().catch(() => undefined);
+        const consumer = this.newConsumer();
+        this.consumer = consumer;
+        try {
+          await consumer.connect();
+          await this.runConsumer(consumer);
+          this.log.info({ attempt }, "the new reader consumer runs");
+          return;
+        } catch (e) {
+          this.lastCrash = e as Error;
+          await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 10_000)));
+        }
+      }
+    } finally {
+      this.recreating = false;
+    }
+  }
+
+  private recreating = false;
 
   /** Timings of start(), once it completed. */
   startTimings(): StartTimings | undefined {
@@ -277,6 +321,8 @@ export class KafkaLog {
       if (restart) {
         this.lastCrash = error;
         this.log.warn({ err: error }, "the consumer crashed; kafkajs restarts it");
+      } else if (this.state === "running" && consumer === this.consumer) {
+        void this.recreateConsumer(error);
       } else {
         this.fail(
           new KafkaLogError(`The consumer of topic ${this.topic} stopped: ${error.message}`, {
