@@ -6,10 +6,8 @@
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "../log/logger.js";
+import { EXTEND_IF_OWNER, RELEASE_IF_OWNER } from "./lease-scripts.js";
 import type { UnitQueues } from "./unit-queues.js";
-
-const EXTEND = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) end return 0`;
-const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
 
 export interface JobReconcilerOptions {
   readonly redis: Redis;
@@ -68,7 +66,7 @@ export class JobReconciler {
     if (!this.leader && Date.now() < this.benchedUntil) return;
     try {
       ok = this.leader
-        ? Number(await redis.eval(EXTEND, 1, leaseKey, workerId, this.ttl)) === 1
+        ? Number(await redis.eval(EXTEND_IF_OWNER, 1, leaseKey, workerId, this.ttl)) === 1
         : (await redis.set(leaseKey, workerId, "PX", this.ttl, "NX")) === "OK";
     } catch (e) {
       this.o.logger.debug({ err: e }, "job reconciler lease check failed");
@@ -107,7 +105,7 @@ export class JobReconciler {
     this.benchedUntil = Date.now() + benchMs;
     if (!this.leader) return;
     this.leader = false;
-    await this.o.redis.eval(RELEASE, 1, this.o.leaseKey, this.o.workerId).catch(() => undefined);
+    await this.o.redis.eval(RELEASE_IF_OWNER, 1, this.o.leaseKey, this.o.workerId).catch(() => undefined);
   }
 
   async stop(): Promise<void> {
@@ -115,9 +113,6 @@ export class JobReconciler {
     if (this.timer) clearInterval(this.timer);
     if (this.repair) clearInterval(this.repair);
     await this.running;
-    if (this.leader) {
-      this.leader = false;
-      await this.o.redis.eval(RELEASE, 1, this.o.leaseKey, this.o.workerId).catch(() => undefined);
-    }
+    await this.resign(0);
   }
 }

@@ -6,8 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { ConnectError } from "../errors.js";
-
-const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+import { RELEASE_IF_OWNER } from "./lease-scripts.js";
 
 export async function withNameLock<T>(
   redis: Redis,
@@ -31,6 +30,6 @@ export async function withNameLock<T>(
   try {
     return await fn();
   } finally {
-    await redis.eval(RELEASE, 1, key, token);
+    await redis.eval(RELEASE_IF_OWNER, 1, key, token);
   }
 }

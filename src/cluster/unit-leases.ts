@@ -6,6 +6,7 @@
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "../log/logger.js";
+import { EXTEND_IF_OWNER, RELEASE_IF_OWNER } from "./lease-scripts.js";
 
 // A new lease increments the unit's fencing counter (never below ARGV[3], the highest token seen in Kafka,
 // so a Redis restart cannot send tokens backwards) and returns it; a lease already ours is extended and
@@ -22,8 +23,6 @@ if redis.call("get", KEYS[1]) == ARGV[1] then
   return tonumber(redis.call("get", KEYS[2]) or "0")
 end
 return 0`;
-const EXTEND = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) end return 0`;
-const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
 
 export interface UnitLeasesOptions {
   readonly redis: Redis;
@@ -94,7 +93,7 @@ export class UnitLeases {
   async release(unit: string): Promise<void> {
     this.held.delete(unit);
     this.validUntil.delete(unit);
-    await this.o.redis.eval(RELEASE, 1, this.o.keyOf(unit), this.o.owner).catch((e: unknown) => {
+    await this.o.redis.eval(RELEASE_IF_OWNER, 1, this.o.keyOf(unit), this.o.owner).catch((e: unknown) => {
       // the lease expires by itself; the next owner waits at most the TTL
       this.o.logger.warn({ err: e, unit }, "lease release failed");
     });
@@ -139,7 +138,7 @@ export class UnitLeases {
     let results: [Error | null, unknown][] | null = null;
     try {
       const pipe = this.o.redis.pipeline();
-      for (const u of units) pipe.eval(EXTEND, 1, this.o.keyOf(u), this.o.owner, this.o.ttlMs);
+      for (const u of units) pipe.eval(EXTEND_IF_OWNER, 1, this.o.keyOf(u), this.o.owner, this.o.ttlMs);
       results = await pipe.exec();
     } catch (e) {
       this.o.logger.warn({ err: e }, "lease renewal failed");

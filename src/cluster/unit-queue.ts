@@ -203,42 +203,37 @@ export class UnitQueue {
     }
   }
 
-  private take(unit: string): Held | undefined {
+  /**
+   * Lets go of the unit's job and moves it on (`what` names the move in the log). A move that fails means
+   * the lock was already lost: BullMQ's stalled check has the job, nothing else to do.
+   */
+  private async release(unit: string, what: string, move: (h: Held) => Promise<unknown>): Promise<void> {
     const h = this.held.get(unit);
+    if (!h) return;
     this.held.delete(unit);
     this.wake?.();
-    return h;
+    await move(h).catch((e: unknown) => {
+      this.o.logger.debug({ err: e, unit }, `${what} a unit job failed (lock already lost)`);
+    });
   }
 
   /** The unit is no longer wanted: its job completes and is removed. */
-  async done(unit: string): Promise<void> {
-    const h = this.take(unit);
-    if (!h) return;
-    await h.job.moveToCompleted("done", h.token, false).catch((e: unknown) => {
-      this.o.logger.debug({ err: e, unit }, "completing a unit job failed (lock already lost)");
-    });
+  done(unit: string): Promise<void> {
+    return this.release(unit, "completing", (h) => h.job.moveToCompleted("done", h.token, false));
   }
 
   /**
    * Graceful stop or rebalance: the job goes straight back to the queue for another worker. `cooldownMs`
    * (rebalancing) keeps this worker from taking it straight back.
    */
-  async handBack(unit: string, cooldownMs = 0): Promise<void> {
+  handBack(unit: string, cooldownMs = 0): Promise<void> {
     if (cooldownMs > 0) this.cooldownUntil = Math.max(this.cooldownUntil, Date.now() + cooldownMs);
-    const h = this.take(unit);
-    if (!h) return;
-    await h.job.moveToWait(h.token).catch((e: unknown) => {
-      this.o.logger.debug({ err: e, unit }, "handing a unit job back failed (lock already lost)");
-    });
+    return this.release(unit, "handing back", (h) => h.job.moveToWait(h.token));
   }
 
   /** The unit failed: its job comes back after the backoff. */
-  async retryLater(unit: string, delayMs: number): Promise<void> {
-    const h = this.take(unit);
-    if (!h) return;
-    await h.job.moveToDelayed(Date.now() + delayMs, h.token).catch((e: unknown) => {
-      this.o.logger.debug({ err: e, unit }, "delaying a unit job failed (lock already lost)");
-    });
+  retryLater(unit: string, delayMs: number): Promise<void> {
+    return this.release(unit, "delaying", (h) => h.job.moveToDelayed(Date.now() + delayMs, h.token));
   }
 
   /** A restart request: a unit waiting out its backoff runs again now (wherever a worker has room). */

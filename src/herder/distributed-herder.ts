@@ -29,7 +29,7 @@ import {
 import { evictWhenRejoining } from "../kafka/group-member-eviction.js";
 import type { StatusListener } from "../runner/unit-status.js";
 import type { Worker } from "../runner/worker.js";
-import type { OffsetStore, TargetState, UnitState, UnitStatus } from "../state/types.js";
+import type { OffsetStore, StatusUnit, TargetState, UnitState, UnitStatus } from "../state/types.js";
 import { reverseTransform } from "./config-providers.js";
 import {
   alterSinkConnectorOffsets,
@@ -85,6 +85,13 @@ export interface DistributedHerderOptions extends HerderBaseOptions {
 type UnitKey = string;
 const connectorUnit = (name: string): UnitKey => `connector:${name}`;
 const taskUnit = (name: string, task: number): UnitKey => `task:${name}:${task}`;
+/** The connector (and task) of a unit key; connector names may contain ":". */
+function parseUnit(unit: UnitKey): StatusUnit {
+  if (unit.startsWith("connector:")) return { connector: unit.slice("connector:".length) };
+  const rest = unit.slice("task:".length);
+  const i = rest.lastIndexOf(":");
+  return { connector: rest.slice(0, i), task: Number(rest.slice(i + 1)) };
+}
 
 interface Running {
   /** what the unit was started with; a different fingerprint means restart */
@@ -98,7 +105,8 @@ interface Wanted {
   readonly kind: "connector" | "task";
   readonly name: string;
   readonly task: number;
-  readonly fingerprint: string;
+  /** what it should run with (computed on demand: the key set is read far more often) */
+  readonly fingerprint: () => string;
 }
 
 export class DistributedHerder extends HerderBase implements Herder {
@@ -515,7 +523,7 @@ export class DistributedHerder extends HerderBase implements Herder {
         kind: "connector",
         name,
         task: -1,
-        fingerprint: JSON.stringify([target, config]),
+        fingerprint: () => JSON.stringify([target, config]),
       });
       if (target === "STOPPED") continue;
       for (const [task, tc] of (this.o.configs.taskConfigs(name) ?? []).entries()) {
@@ -523,7 +531,7 @@ export class DistributedHerder extends HerderBase implements Herder {
           kind: "task",
           name,
           task,
-          fingerprint: JSON.stringify([target, tc, config]),
+          fingerprint: () => JSON.stringify([target, tc, config]),
         });
       }
     }
@@ -557,7 +565,7 @@ export class DistributedHerder extends HerderBase implements Herder {
       const w = want.get(unit);
       if (
         held.has(unit) &&
-        w?.fingerprint === r.fingerprint &&
+        w?.fingerprint() === r.fingerprint &&
         !this.restartWanted.has(unit) &&
         !this.lost.has(unit) &&
         !this.failed.has(unit)
@@ -614,8 +622,8 @@ export class DistributedHerder extends HerderBase implements Herder {
       await this.loadAttempts(unit);
       this.o.logger.info({ unit, fence, journal: "start" }, "unit started");
       if (this.takenOver(unit)) this.o.events?.failover();
-      if (w.kind === "connector") await this.startConnectorUnit(w.name, w.fingerprint);
-      else await this.startTaskUnit(w.name, w.task, w.fingerprint);
+      if (w.kind === "connector") await this.startConnectorUnit(w.name, w.fingerprint());
+      else await this.startTaskUnit(w.name, w.task, w.fingerprint());
     }
     for (const unit of this.waitingSince.keys())
       if (!this.o.units.holds(unit)) this.waitingSince.delete(unit);
@@ -677,11 +685,11 @@ export class DistributedHerder extends HerderBase implements Herder {
 
   /** The unit's last report came from another worker that is no longer a member: this start is a failover. */
   private takenOver(unit: UnitKey): boolean {
-    const [kind, ...rest] = unit.split(":");
+    const u = parseUnit(unit);
     const s =
-      kind === "connector"
-        ? this.o.statuses.connector(rest.join(":"))
-        : this.o.statuses.task(rest.slice(0, -1).join(":"), Number(rest.at(-1)));
+      u.task === undefined
+        ? this.o.statuses.connector(u.connector)
+        : this.o.statuses.task(u.connector, u.task);
     if (!s || s.workerId === this.o.workerId || s.state === "FAILED" || s.state === "UNASSIGNED")
       return false;
     return !this.o.membership.members().includes(s.workerId);
@@ -714,10 +722,7 @@ export class DistributedHerder extends HerderBase implements Herder {
 
   /** The highest fencing token seen in the status topic for a unit: new tokens go above it. */
   private highestFence(unit: UnitKey): number {
-    const [kind, ...rest] = unit.split(":");
-    if (kind === "connector") return this.o.statuses.highestFence({ connector: rest.join(":") }) ?? 0;
-    const task = Number(rest.pop());
-    return this.o.statuses.highestFence({ connector: rest.join(":"), task }) ?? 0;
+    return this.o.statuses.highestFence(parseUnit(unit)) ?? 0;
   }
 
   /** Status writes carry the unit's fencing token, so a zombie's late write is dropped by every reader. */
@@ -836,12 +841,12 @@ export class DistributedHerder extends HerderBase implements Herder {
     const backoff = restartBackoffMs(this.o.cluster, attempts);
     this.failedBackoff.set(unit, backoff);
     this.failed.add(unit);
-    const [kind, ...rest] = unit.split(":");
+    const u = parseUnit(unit);
     const trace = describeError(e);
     const write =
-      kind === "connector"
-        ? this.putConnector(rest.join(":"), "FAILED", trace)
-        : this.putTask(rest.slice(0, -1).join(":"), Number(rest.at(-1)), "FAILED", trace);
+      u.task === undefined
+        ? this.putConnector(u.connector, "FAILED", trace)
+        : this.putTask(u.connector, u.task, "FAILED", trace);
     this.o.logger.warn(
       { unit, attempts, restartInMs: this.o.cluster.autoRestart ? backoff : null },
       "unit failed",
@@ -946,12 +951,12 @@ export class DistributedHerder extends HerderBase implements Herder {
     if (!r) return Promise.resolve();
     if (r.halting) return r.halting;
     this.evictions.get(unit)?.abort();
-    const [kind, ...rest] = unit.split(":");
+    const u = parseUnit(unit);
     // the worker's stop methods set the instance's stop flag synchronously, before their first await
     const halting =
-      kind === "connector"
-        ? this.o.worker.stopConnector(rest.join(":"))
-        : this.o.worker.stopTask({ connector: rest.slice(0, -1).join(":"), task: Number(rest.at(-1)) });
+      u.task === undefined
+        ? this.o.worker.stopConnector(u.connector)
+        : this.o.worker.stopTask({ connector: u.connector, task: u.task });
     this.o.logger.info({ unit, journal: "stop" }, "unit stopped");
     r.halting = halting.catch((e) => this.o.logger.warn({ err: e, unit }, "stopping a unit failed"));
     return r.halting;

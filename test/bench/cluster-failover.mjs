@@ -10,26 +10,22 @@
 // Usage: node test/bench/cluster-failover.mjs [--kills 20] [--terms 10] [--shares 3]
 // Prints JSON and Markdown tables. Needs `npm run build` and the local services (Kafka + Redis).
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
   createTopic,
-  ferryArgs,
   ferryBuild,
-  freePort,
-  httpOk,
-  KAFKA_BOOTSTRAP,
   machine,
   median,
   percentile,
   sleep,
   snapshotDist,
-  startProcess,
   table,
   waitUntil,
 } from "./lib.mjs";
+import { distributedWorkers, launchDistributed } from "./systems.mjs";
 
 const { values: opt } = parseArgs({
   options: {
@@ -38,53 +34,15 @@ const { values: opt } = parseArgs({
     shares: { type: "string", default: "3" },
   },
 });
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 snapshotDist();
 
 const dir = await mkdtemp(join(tmpdir(), "ferry-cluster-failover-"));
 const group = `cluster-failover-${Date.now()}`;
-const workers = [];
-for (let i = 0; i < 3; i++) {
-  const port = await freePort();
-  const file = join(dir, `w${i}.properties`);
-  await writeFile(
-    file,
-    [
-      `bootstrap.servers=${KAFKA_BOOTSTRAP}`,
-      `group.id=${group}`,
-      `config.storage.topic=${group}-configs`,
-      `offset.storage.topic=${group}-offsets`,
-      `status.storage.topic=${group}-status`,
-      "config.storage.replication.factor=1",
-      "offset.storage.replication.factor=1",
-      "offset.storage.partitions=3",
-      "status.storage.replication.factor=1",
-      "status.storage.partitions=3",
-      "key.converter=org.apache.kafka.connect.storage.StringConverter",
-      "value.converter=org.apache.kafka.connect.storage.StringConverter",
-      "offset.flush.interval.ms=1000",
-      `listeners=http://127.0.0.1:${port}`,
-      `redis.url=${REDIS_URL}`,
-    ].join("\n"),
-  );
-  workers.push({
-    i,
-    port,
-    id: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
-    file,
-    p: null,
-    logs: [],
-  });
-}
+const workers = (await distributedWorkers(dir, "ferry", group, 3)).map((w) => ({ ...w, logs: [] }));
 let launches = 0;
 async function start(w) {
-  const [cmd, argv] = ferryArgs(["distributed", w.file]);
-  w.p = startProcess(cmd, argv, `${group}-w${w.i}-${launches++}`, {
-    env: { ...process.env, FERRY_LOG_LEVEL: "info" },
-  });
+  await launchDistributed("ferry", w, `${group}-w${w.i}-${launches++}`, { timeoutMs: 60_000 });
   w.logs.push(w.p.logFile);
-  await waitUntil(() => httpOk(`${w.url}/health`), `worker ${w.i}`, 60_000);
 }
 
 /** unit → {state, worker} from one worker's view */
