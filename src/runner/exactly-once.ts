@@ -248,7 +248,8 @@ export class TransactionalWriter implements SourceTransactions {
         if (!isRetriable(e) && !committing) throw e;
         if (signal.aborted && attempt > 0)
           throw new ConnectError("Task stopped while Kafka was unavailable", 500, { cause: e });
-        const wait = backoffMs(attempt, 100, 5000);
+        // capped at 1 s as the Java producer's retry backoff: a broker that is back is used at once
+        const wait = backoffMs(attempt, 100, 1000);
         this.log.warn({ err: e, attempt }, `transaction failed, retrying in ${wait} ms`);
         await sleep(wait);
       }

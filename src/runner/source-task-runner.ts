@@ -113,6 +113,8 @@ export class SourceTaskRunner {
   private dirty = false;
   private readonly partitionKeys = new WeakMap<SourcePartition, string>();
   private lastFlush = Date.now();
+  /** the periodic offset commit in flight */
+  private flushing: Promise<void> | null = null;
   /** exactly-once, interval boundary: when the current transaction's first record was buffered */
   private txnStart = 0;
   /** set by drain(): send everything, whatever the transaction boundary */
@@ -166,7 +168,7 @@ export class SourceTaskRunner {
       this.log.info("source task started");
       await this.pollLoop();
       await this.drain();
-      await this.flushOffsets();
+      await this.finalFlush();
     } catch (e) {
       if (this.o.transactions && isFenced(e)) {
         // a newer owner runs this task now; its status is theirs to write
@@ -207,8 +209,7 @@ export class SourceTaskRunner {
         // a task that returns nothing at once must not starve timers and I/O
         await new Promise((r) => setImmediate(r));
       }
-      if (!this.o.transactions && this.dirty && Date.now() - this.lastFlush >= this.o.offsetFlushIntervalMs)
-        await this.flushOffsets();
+      this.maybeFlush();
     }
   }
 
@@ -367,7 +368,8 @@ export class SourceTaskRunner {
         // Kafka Connect's producer retries forever (delivery.timeout.ms = MAX); a stopping task gives up
         // after offset.flush.timeout.ms and leaves these records to be re-sent from the committed offset.
         if (!isRetriable(e)) throw e;
-        const wait = backoffMs(attempt, 100, 5000);
+        // capped at 1 s, as the Java producer's retry.backoff.max.ms: a broker that is back is used at once
+        const wait = backoffMs(attempt, 100, 1000);
         this.log.warn(
           { err: e, attempt, topics: [...byTopic.keys()] },
           `produce failed, retrying in ${wait} ms`,
@@ -442,6 +444,39 @@ export class SourceTaskRunner {
     }
   }
 
+  /**
+   * The periodic commit runs beside polling, one at a time (Kafka Connect's offset committer does the same on
+   * its own thread): a slow offsets topic, a broker away for a while, must not stop the task from polling.
+   */
+  private maybeFlush(): void {
+    if (this.o.transactions || !this.dirty || this.flushing) return;
+    if (Date.now() - this.lastFlush < this.o.offsetFlushIntervalMs) return;
+    this.flushing = this.flushOffsets()
+      .catch((e: unknown) => {
+        // as Kafka Connect: a failed commit is logged and retried at the next interval; the task goes on
+        this.log.error({ err: e }, "committing offsets failed; retrying at the next interval");
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+  }
+
+  /**
+   * The last commit, once everything acknowledged is in: a failure is logged, not a task failure (the
+   * records since the last commit are re-sent by the next run, which at-least-once allows).
+   */
+  private async finalFlush(): Promise<void> {
+    await this.flushing;
+    try {
+      await this.flushOffsets();
+    } catch (e) {
+      this.log.error(
+        { err: e },
+        "committing the last offsets failed; records since the last commit will be re-sent",
+      );
+    }
+  }
+
   private async flushOffsets(): Promise<void> {
     this.lastFlush = Date.now();
     if (!this.dirty) return;
@@ -451,9 +486,18 @@ export class SourceTaskRunner {
     const t0 = Date.now();
     const start = process.hrtime.bigint();
     try {
-      await this.o.offsets.put(this.o.connector, entries);
+      const { offsets } = this.o;
+      await (offsets.write
+        ? offsets.write(this.o.connector, entries)
+        : offsets.put(this.o.connector, entries));
     } catch (e) {
       this.metrics.offsetCommit("source", secondsSince(start), false);
+      // keep them for the next commit, unless a newer offset of the same partition came in meanwhile
+      for (const entry of entries) {
+        const key = this.keyOf(entry.partition);
+        if (!this.committable.has(key)) this.committable.set(key, entry);
+      }
+      this.dirty = true;
       throw e;
     }
     this.metrics.offsetCommit("source", secondsSince(start), true);

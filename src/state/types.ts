@@ -140,8 +140,14 @@ export interface OffsetEntry {
 export interface OffsetStore extends StoreLifecycle {
   get(connector: string, partition: SourcePartition): SourceOffset | null;
   list(connector: string): OffsetEntry[];
-  /** Resolves once the entries are durable. */
+  /** Resolves once the entries are durable and in this store's view (get() sees them). */
   put(connector: string, entries: readonly OffsetEntry[]): Promise<void>;
+  /**
+   * Resolves once the entries are durable; this store's view catches up later. A task's periodic commit
+   * needs no more (Kafka Connect's offset writer completes on the producer's acknowledgement), and must not
+   * wait on a reader that is rejoining its group after a broker restart. Without it, put() is used.
+   */
+  write?(connector: string, entries: readonly OffsetEntry[]): Promise<void>;
 }
 
 /** Canonical JSON (sorted object keys) so that {a,b} and {b,a} name the same source partition. */

@@ -100,8 +100,14 @@ export class KafkaOffsetStore implements OffsetStore {
   /** Resolves once the broker acknowledged every entry and they are in this store's view. */
   async put(connector: string, entries: readonly OffsetEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.kafkaLog.sendAll(this.records(connector, entries));
+    await this.write(connector, entries);
     await this.kafkaLog.readToEnd();
+  }
+
+  /** Resolves once the broker acknowledged every entry (acks=all); the view gets them when read back. */
+  async write(connector: string, entries: readonly OffsetEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.kafkaLog.sendAll(this.records(connector, entries));
   }
 
   /** The offsets topic's name, for writers that produce offset records themselves (exactly-once tasks). */

@@ -1,0 +1,180 @@
+/**
+ * The source task runner's periodic offset commit (at-least-once path), without Kafka: it runs beside
+ * polling, one at a time; a commit that fails is logged and its offsets are committed by a later one; a
+ * slow commit (an offsets topic whose broker is away) does not stop polling; a failing last commit at stop
+ * is not a task failure. As Kafka Connect's offset committer.
+ */
+import type { Producer, RecordMetadata } from "kafkajs";
+import { describe, expect, it } from "vitest";
+import type { SourceTask } from "../../../src/api/connector.js";
+import { sourceRecord } from "../../../src/api/records.js";
+import { SimpleHeaderConverter } from "../../../src/converters/simple-header-converter.js";
+import { StringConverter } from "../../../src/converters/string-converter.js";
+import { createLogger } from "../../../src/log/logger.js";
+import { RecordErrorHandler } from "../../../src/runner/error-handler.js";
+import { identityChain } from "../../../src/runner/record-pipeline.js";
+import { SourceTaskRunner } from "../../../src/runner/source-task-runner.js";
+import type { OffsetEntry, OffsetStore } from "../../../src/state/types.js";
+
+const log = createLogger("offset-commit-unit", "silent");
+
+/** One record per poll, offsets 0, 1, 2, … */
+class CountingTask implements SourceTask {
+  polled = 0;
+  version() {
+    return "1";
+  }
+  start() {}
+  async poll() {
+    await new Promise((r) => setTimeout(r, 2));
+    const n = this.polled++;
+    return [sourceRecord({ topic: "t", value: String(n), sourcePartition: { p: 0 }, sourceOffset: { n } })];
+  }
+  stop() {}
+}
+
+const producer = {
+  async sendBatch({ topicMessages }: { topicMessages: { topic: string }[] }): Promise<RecordMetadata[]> {
+    return topicMessages.map((t) => ({ topicName: t.topic, partition: 0, errorCode: 0, baseOffset: "0" }));
+  },
+} as unknown as Producer;
+
+function runner(task: SourceTask, write: (entries: readonly OffsetEntry[]) => Promise<void>) {
+  const events: string[] = [];
+  const offsets: OffsetStore = {
+    start: async () => {},
+    stop: async () => {},
+    readToEnd: async () => {},
+    get: () => null,
+    list: () => [],
+    put: async () => {
+      throw new Error("the periodic commit must not wait for the view (put)");
+    },
+    write: async (_c, e) => write(e),
+  };
+  const key = new StringConverter();
+  key.configure({}, true);
+  const value = new StringConverter();
+  value.configure({}, false);
+  const r = new SourceTaskRunner({
+    connector: "c",
+    taskId: 0,
+    task,
+    config: {},
+    producer,
+    chain: identityChain,
+    converters: {
+      key,
+      value,
+      header: new SimpleHeaderConverter(),
+      classNames: { key: "s", value: "s", header: "h" },
+    },
+    offsets,
+    offsetFlushIntervalMs: 20,
+    offsetFlushTimeoutMs: 1_000,
+    status: {
+      onRunning: () => events.push("running"),
+      onPaused: () => {},
+      onFailure: (e) => events.push(`failed: ${(e as Error).message}`),
+      onShutdown: () => events.push("shutdown"),
+    },
+    logger: log,
+    errors: new RecordErrorHandler(
+      {
+        retryTimeoutMs: 0,
+        retryDelayMaxMs: 0,
+        tolerance: "none",
+        logEnable: false,
+        logIncludeMessages: false,
+      },
+      "c",
+      0,
+      log,
+    ),
+  });
+  return { r, events };
+}
+
+async function until(cond: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error("condition not met");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const offsetOf = (entries: readonly OffsetEntry[]) =>
+  (entries[0]?.offset as { n: number } | undefined)?.n ?? -1;
+
+describe("SourceTaskRunner offset commits", () => {
+  it("a failed commit is not a task failure: polling goes on and a later commit stores the offsets", async () => {
+    const task = new CountingTask();
+    const calls: number[] = [];
+    const stored: number[] = [];
+    const { r, events } = runner(task, async (entries) => {
+      calls.push(offsetOf(entries));
+      if (calls.length <= 2) throw new Error("offsets topic unavailable");
+      stored.push(offsetOf(entries));
+    });
+    const done = r.start();
+    await until(() => stored.length > 0);
+    const polledAtFirstStore = task.polled;
+    await until(() => task.polled > polledAtFirstStore + 10);
+    await r.stop();
+    await done;
+    expect(events).toEqual(["running", "shutdown"]);
+    // the commits after the failures carry offsets at least as new as the failed ones (nothing goes back)
+    expect(stored[0]).toBeGreaterThanOrEqual(calls[1] ?? Number.POSITIVE_INFINITY);
+    // the last commit at stop stores the offset of the last acknowledged record
+    expect(stored.at(-1)).toBe(task.polled - 1);
+  });
+
+  it("a commit that hangs does not stop polling, and no second commit starts meanwhile", async () => {
+    const task = new CountingTask();
+    let inFlight = 0;
+    let most = 0;
+    let release: () => void = () => {};
+    const hung = new Promise<void>((res) => {
+      release = res;
+    });
+    let calls = 0;
+    const { r, events } = runner(task, async () => {
+      calls++;
+      inFlight++;
+      most = Math.max(most, inFlight);
+      if (calls === 1) await hung;
+      inFlight--;
+    });
+    const done = r.start();
+    await until(() => calls === 1);
+    const polledAtHang = task.polled;
+    // many flush intervals (20 ms) pass while the first commit hangs
+    await until(() => task.polled > polledAtHang + 50);
+    expect(calls).toBe(1);
+    release();
+    await until(() => calls > 1);
+    await r.stop();
+    await done;
+    expect(most).toBe(1);
+    expect(events).toEqual(["running", "shutdown"]);
+  });
+
+  it("a failing last commit at stop is logged, not reported as a task failure", async () => {
+    const task = new CountingTask();
+    let stopping = false;
+    let lastCallWhileStopping = false;
+    const { r, events } = runner(task, async () => {
+      if (stopping) {
+        lastCallWhileStopping = true;
+        throw new Error("offsets topic unavailable");
+      }
+    });
+    const done = r.start();
+    await until(() => task.polled > 20);
+    stopping = true;
+    await r.stop();
+    await done;
+    expect(lastCallWhileStopping).toBe(true);
+    expect(events).toEqual(["running", "shutdown"]);
+  });
+});
