@@ -36,7 +36,9 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
         // kafkajs logs a one-time partitioner notice and connection noise at info; keep them at debug
         log[lvl === "info" ? "debug" : lvl](rest, String(message));
       },
-    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5000 },
+    // waits capped at 1 s as the Java clients' reconnect/retry backoff maximum, so a broker that comes back
+    // is used within a second; 20 retries keep about the budget of kafkajs's defaults (~17 s) before giving up
+    retry: { initialRetryTime: 100, retries: 20, maxRetryTime: 1000 },
     ...opts.extra,
   });
 }

@@ -7,6 +7,7 @@ import type { Consumer, EachBatchPayload } from "kafkajs";
 import type { SinkTask, SinkTaskContext, TaskConfig } from "../api/connector.js";
 import { RetriableError } from "../api/errors.js";
 import type { SinkRecord, TopicPartition } from "../api/records.js";
+import { ConnectError } from "../errors.js";
 import type { Logger } from "../log/logger.js";
 import { secondsSince, type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
 import { TransformStageError } from "../transforms/chain.js";
@@ -135,6 +136,14 @@ export class SinkTaskRunner {
         fromBeginning: true,
       });
       consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssigned(e.payload.memberAssignment));
+      consumer.on(consumer.events.CRASH, (e) => {
+        // kafkajs restarts the consumer after a retriable crash; after any other it stays stopped, and a
+        // task that kept saying RUNNING would read nothing: fail it (the automatic restart makes a new one)
+        if (e.payload.restart || this.abort.signal.aborted) return;
+        this.failure ??= new ConnectError(`The task's consumer stopped: ${e.payload.error.message}`, 500, {
+          cause: e.payload.error,
+        });
+      });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,

@@ -8,6 +8,7 @@ import type { Converter, HeaderConverter } from "../api/converter.js";
 import { ConnectError } from "../errors.js";
 import { subConfig, type WorkerConfig } from "../herder/worker-config.js";
 import { createProducer } from "../kafka/client.js";
+import { evictStaleMemberOnRestart } from "../kafka/stale-member-eviction.js";
 import type { Logger } from "../log/logger.js";
 import type { PluginRegistry } from "../plugins/registry.js";
 import type { OffsetStore } from "../state/types.js";
@@ -282,6 +283,14 @@ export class Worker {
         groupId: `connect-${id.connector}`,
         allowAutoTopicCreation: false,
         ...consumerSettings(this.o.config.raw, connectorConfig),
+      });
+      // a crash during a broker outage must not leave the group waiting a session timeout for the old member
+      evictStaleMemberOnRestart({
+        kafka: this.o.kafka,
+        consumer,
+        groupId: `connect-${id.connector}`,
+        logger: log,
+        timeoutMs: 60_000,
       });
       const onJoin = hooks.onSinkGroupJoin;
       if (onJoin) consumer.on(consumer.events.GROUP_JOIN, (e) => onJoin(e.payload.memberId));

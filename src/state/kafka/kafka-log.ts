@@ -24,6 +24,7 @@ import { randomUUID } from "node:crypto";
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from "kafkajs";
 import { ConnectError } from "../../errors.js";
 import { createProducer, isRetriable } from "../../kafka/client.js";
+import { evictStaleMemberOnRestart } from "../../kafka/stale-member-eviction.js";
 import type { Logger } from "../../log/logger.js";
 
 export class KafkaLogError extends ConnectError {
@@ -172,6 +173,13 @@ export class KafkaLog {
       allowAutoTopicCreation: false,
     });
     this.listen(consumer);
+    evictStaleMemberOnRestart({
+      kafka: this.o.kafka,
+      consumer,
+      groupId: this.groupId,
+      logger: this.log,
+      timeoutMs: 2 * sessionTimeout,
+    });
     return consumer;
   }
 
@@ -208,7 +216,8 @@ export class KafkaLog {
           return;
         } catch (e) {
           this.lastCrash = e as Error;
-          await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 10_000)));
+          // at most 2 s apart: a broker that is back is read again soon
+          await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 2_000)));
         }
       }
     } finally {

@@ -1,0 +1,86 @@
+/**
+ * src/kafka/stale-member-eviction.ts through its user, a state-topic reader (KafkaLog), on a private broker
+ * that is stopped and started again. kafkajs's retries are set low, so the reader's consumer crashes around
+ * the outage and comes back as a new group member (restarted by kafkajs, or made anew by KafkaLog) while
+ * the restarted coordinator still lists the old one. Without the eviction its join waits for the old
+ * member's session (10 s); with it, the log reads new writes again within a few seconds of the broker.
+ */
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { afterAll, expect, it } from "vitest";
+import { createKafka } from "../../../src/kafka/client.js";
+import { KafkaLog } from "../../../src/state/kafka/kafka-log.js";
+import { uniqueName } from "../../support/env.js";
+import { type PrivateKafka, privateKafka } from "../../support/private-kafka.js";
+
+const SESSION_MS = 10_000;
+
+let broker: PrivateKafka | undefined;
+let log: KafkaLog | undefined;
+afterAll(async () => {
+  await log?.stop().catch(() => undefined);
+  await broker?.cleanup();
+});
+
+it("a state-topic reader whose consumer crashed in a broker outage reads again without waiting out its old member's session", async () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split("\n")) if (l.startsWith("{")) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  const logger = pino({ level: "debug" }, sink);
+  broker = await privateKafka("stale-member");
+  await broker.start();
+  const kafka = createKafka({
+    brokers: [broker.bootstrap],
+    clientId: uniqueName("stale-member"),
+    logger,
+    // give up fast, so that the reader's consumer crashes while the broker is away or still loading
+    extra: { retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 200 } },
+  });
+  const topic = uniqueName("stale-member");
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+  await admin.disconnect();
+  const seen: string[] = [];
+  log = new KafkaLog({
+    kafka,
+    topic,
+    logger,
+    sessionTimeoutMs: SESSION_MS,
+    onRecord: (r) => seen.push(String(r.value)),
+  });
+  await log.start();
+  await log.send("k", "before");
+  await log.readToEnd();
+  // a few heartbeats so the group, with its member, is stored before the outage
+  await new Promise((r) => setTimeout(r, 1_500));
+
+  await broker.stop();
+  await new Promise((r) => setTimeout(r, 2_000));
+  await broker.start();
+  const back = Date.now();
+  const deadline = back + 4 * SESSION_MS;
+  for (let n = 0; !seen.includes("after"); n++) {
+    if (Date.now() > deadline)
+      throw new Error(`the log did not read a new write within ${4 * SESSION_MS} ms`);
+    try {
+      await log.send("k", "after");
+      await log.readToEnd(1_000);
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const resumedMs = Date.now() - back;
+  const crashed = lines.some((l) => /consumer crashed|stopped for good/.test(String(l.msg)));
+  const evicted = lines.filter((l) => l.wasMember === true && /evicted/.test(String(l.msg)));
+  process.stderr.write(
+    `reader back ${resumedMs} ms after the broker; crashed ${crashed}, evictions ${evicted.length}\n`,
+  );
+  expect(crashed, "the reader's consumer crashed during the outage").toBe(true);
+  expect(evicted.length, "the crashed member was evicted").toBeGreaterThan(0);
+  expect(resumedMs).toBeLessThan(SESSION_MS * 0.7);
+}, 180_000);
