@@ -76,6 +76,11 @@ export interface ChaosResult {
   readonly tasks: TaskReport[];
   readonly failovers: Failover[];
   readonly failoverMs: { p50: number; p95: number; max: number } | null;
+  /**
+   * with a disruption: its end → every source task had new records acknowledged and the sink flushed
+   * them; null when that did not happen within RESUME_TIMEOUT_MS
+   */
+  readonly resumedMs?: number | null;
   readonly violations: Violation[];
   readonly totals: { acked: number; topic: number; flushed: number; lost: number; duplicated: number };
 }
@@ -83,6 +88,9 @@ export interface ChaosResult {
 const FAILOVER_TIMEOUT_MS = 60_000;
 const RUNNING_TIMEOUT_MS = 90_000;
 const DRAIN_TIMEOUT_MS = 90_000;
+const RESUME_TIMEOUT_MS = 60_000;
+/** new records per task that show a pipeline flowing again */
+const RESUME_RECORDS = 10;
 
 const Status = z.object({
   connector: z.object({ state: z.string(), worker_id: z.string() }),
@@ -164,10 +172,17 @@ export async function runChaos(o: ChaosOptions, report: Progress = () => {}): Pr
     await waitAllRunning(rest, cluster, o.tasks);
     progress("source and sink running");
     await sleep(o.settleMs);
+    let resumedMs: number | null | undefined;
     if (o.disrupt) {
       await o.disrupt(cluster);
+      const back = Date.now();
       await waitAllRunning(rest, cluster, o.tasks);
-      progress("running again after the disruption");
+      resumedMs = await waitResumed(sourceLog, sinkLog, o.tasks, back);
+      progress(
+        resumedMs === null
+          ? `records did not flow again within ${RESUME_TIMEOUT_MS} ms of the disruption`
+          : `records flow again: every task acknowledged and flushed new records ${resumedMs} ms after the disruption`,
+      );
       await sleep(o.settleMs);
     }
 
@@ -216,6 +231,11 @@ export async function runChaos(o: ChaosOptions, report: Progress = () => {}): Pr
     for (let t = 0; t < o.tasks; t++)
       tasks.push(taskReport(t, acked.get(t) ?? [], inTopic.get(t) ?? [], flushed.get(t) ?? []));
     const found = violations(tasks, o.mode, o.exactlyOnce, o.minRecords);
+    if (resumedMs === null)
+      found.push({
+        task: -1,
+        message: `records did not flow again within ${RESUME_TIMEOUT_MS} ms of the disruption`,
+      });
     for (const f of failovers)
       if (f.ms === null)
         found.push({
@@ -233,6 +253,7 @@ export async function runChaos(o: ChaosOptions, report: Progress = () => {}): Pr
       tasks,
       failovers,
       failoverMs: percentiles(failovers.flatMap((f) => (f.ms === null ? [] : [f.ms]))),
+      ...(resumedMs === undefined ? {} : { resumedMs }),
       violations: found,
       totals: {
         acked: sum((r) => r.acked.unique),
@@ -344,6 +365,41 @@ async function waitAllRunning(rest: RestClient, cluster: LocalCluster, tasks: nu
         `not every unit RUNNING after ${RUNNING_TIMEOUT_MS} ms: ${last.map((u) => `${unitKey(u)}=${u.state}@${u.worker}`).join(", ")}`,
       );
     await sleep(100);
+  }
+}
+
+/**
+ * After a disruption: the ms from `since` until every source task has RESUME_RECORDS more acknowledged
+ * records than at the call and the sink flushed up to them; null after RESUME_TIMEOUT_MS.
+ */
+async function waitResumed(
+  sourceLog: string,
+  sinkLog: string,
+  tasks: number,
+  since: number,
+): Promise<number | null> {
+  const acked = new Map<number, number>();
+  const flushed = new Map<number, number>();
+  const source = new LineReader(sourceLog);
+  const sink = new LineReader(sinkLog);
+  const take = async () => {
+    for (const l of await source.next())
+      if (l.committed === true) acked.set(l.task, Math.max(acked.get(l.task) ?? -1, l.seqno));
+    for (const l of await sink.next())
+      if (l.flushed === true) flushed.set(l.task, Math.max(flushed.get(l.task) ?? -1, l.seqno));
+  };
+  await take();
+  const targets = new Map<number, number>();
+  for (let t = 0; t < tasks; t++) targets.set(t, (acked.get(t) ?? -1) + RESUME_RECORDS);
+  const deadline = Date.now() + RESUME_TIMEOUT_MS;
+  for (;;) {
+    const done = [...targets].every(
+      ([t, target]) => (acked.get(t) ?? -1) >= target && (flushed.get(t) ?? -1) >= target,
+    );
+    if (done) return Date.now() - since;
+    if (Date.now() > deadline) return null;
+    await sleep(100);
+    await take();
   }
 }
 
@@ -630,6 +686,13 @@ export function formatChaosResult(r: ChaosResult): string {
     f
       ? `failover (signal → units running elsewhere): p50 ${f.p50} ms, p95 ${f.p95} ms, max ${f.max} ms`
       : "failover: no bounces",
+    ...(r.resumedMs === undefined
+      ? []
+      : [
+          r.resumedMs === null
+            ? "after the disruption: records did not flow again"
+            : `after the disruption: records flow again in ${r.resumedMs} ms`,
+        ]),
     `logs: ${r.dir}`,
   );
   if (r.violations.length === 0) lines.push("OK: no violation of the guarantees");
