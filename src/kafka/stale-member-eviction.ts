@@ -39,7 +39,7 @@ export function evictStaleMemberOnRestart(o: StaleMemberEvictionOptions): () => 
     memberId = e.payload.memberId;
     cancel();
   });
-  const offCrash = consumer.on(consumer.events.CRASH, (e) => {
+  const offCrash = consumer.on(consumer.events.CRASH, () => {
     if (!memberId) return;
     const stale = memberId;
     memberId = null;
