@@ -64,7 +64,7 @@ it("a state-topic reader whose consumer crashed in a broker outage reads again w
   await broker.start();
   const back = Date.now();
   const deadline = back + 4 * SESSION_MS;
-  for (let n = 0; !seen.includes("after"); n++) {
+  while (!seen.includes("after")) {
     if (Date.now() > deadline)
       throw new Error(`the log did not read a new write within ${4 * SESSION_MS} ms`);
     try {
