@@ -79,6 +79,12 @@ export function sinkErrorContext(
   };
 }
 
+/** a fetched message after conversion; null record: dropped by a transform or skipped by error tolerance */
+interface Converted {
+  readonly offset: number;
+  readonly record: SinkRecord | null;
+}
+
 export class SinkTaskRunner {
   private readonly abort = new AbortController();
   /** next offset to read, per partition, for everything handed to put() */
@@ -94,6 +100,10 @@ export class SinkTaskRunner {
   private readonly topicsSeen = new Set<string>();
   private readonly log: Logger;
   private readonly metrics: TaskMetrics;
+  /** the batch handed to deliver() last; the next onBatch waits for it */
+  private delivering: Promise<void> = Promise.resolve();
+  /** partitions of the current assignment; null until the first */
+  private held: ReadonlySet<string> | null = null;
   /** records handed to put() since start */
   delivered = 0;
 
@@ -182,6 +192,13 @@ export class SinkTaskRunner {
     }
   }
 
+  /**
+   * One fetched batch: converted now, while the previous batch may still be in put(); handed to put() in
+   * fetch order behind it; resolved at once, so that kafkajs (which fetches from the resolved offset, and only
+   * once this returns) has the next fetch in flight during the put — as Kafka Connect's consumer, which keeps
+   * fetching while the task's put() runs. Returns once the previous batch is put: at most one batch waits.
+   * What counts for commits is what put() accepted (`consumed`), never what kafkajs resolved.
+   */
   private async onBatch({
     batch,
     resolveOffset,
@@ -190,54 +207,30 @@ export class SinkTaskRunner {
     isStale,
   }: EachBatchPayload): Promise<void> {
     if (this.abort.signal.aborted || this.failure || batch.messages.length === 0) return;
+    const last = batch.messages[batch.messages.length - 1];
+    if (!last) return;
+    const tp = { topic: batch.topic, partition: batch.partition };
+    let converted: Converted[];
     try {
-      await this.exclusive(async () => {
-        if (!isRunning() || isStale() || this.abort.signal.aborted) return;
-        const records: SinkRecord[] = [];
-        const { topic, partition } = batch;
-        const { chain, converters } = this.o;
-        this.metrics.sinkRead(batch.messages.length);
-        // after a rebalance kafkajs fetches a partition this task kept from its committed offset again:
-        // what was already given to put() is not given twice (Kafka's consumer keeps its position)
-        const from = this.consumed.get(`${topic}-${partition}`)?.offset ?? -1;
-        for (const m of batch.messages) {
-          if (Number(m.offset) < from) continue;
-          const convert = () => chain.apply(toSinkRecord(topic, partition, m, converters));
-          let r: SinkRecord | null | typeof SKIPPED;
-          try {
-            r = convert();
-          } catch (e) {
-            r = await this.o.errors.handle(
-              e,
-              sinkErrorContext(e, topic, partition, m),
-              convert,
-              this.abort.signal,
-            );
-          }
-          if (r && r !== SKIPPED) records.push(r);
-        }
-        if (records.length > 0) {
-          await this.putWithRetry(records);
-          this.metrics.sinkPut(records.length);
-        }
-        const last = batch.messages[batch.messages.length - 1];
-        if (!last) return;
-        const tp = { topic: batch.topic, partition: batch.partition };
-        this.topicsSeen.add(tp.topic);
-        const next = Math.max(from, Number(last.offset) + 1);
-        this.consumed.set(`${tp.topic}-${tp.partition}`, { tp, offset: next });
-        this.dirty = true;
-        this.delivered += batch.messages.length;
-        resolveOffset(last.offset);
-      });
+      converted = await this.convert(batch.topic, batch.partition, batch.messages);
     } catch (e) {
+      this.failure ??= e;
+      this.abort.abort();
+      return;
+    }
+    const previous = this.delivering;
+    const end = Number(last.offset) + 1;
+    this.delivering = this.exclusive(() =>
+      this.deliver(tp, converted, end, batch.messages.length, () => isRunning() && !isStale()),
+    ).catch((e: unknown) => {
       // the lease may have lapsed: the task stops (abort is set), it did not fail
       if (e instanceof LeaseNotHeldError) return;
       // kafkajs would retry the batch on its own; a failing put() fails the task instead, as in Kafka Connect
       this.failure ??= e;
       this.abort.abort();
-      return;
-    }
+    });
+    resolveOffset(last.offset);
+    await previous;
     try {
       await heartbeat();
     } catch (e) {
@@ -251,6 +244,58 @@ export class SinkTaskRunner {
     }
   }
 
+  /** Messages → sink records (transforms, converters, error tolerance); null for a record dropped. */
+  private async convert(
+    topic: string,
+    partition: number,
+    messages: EachBatchPayload["batch"]["messages"],
+  ): Promise<Converted[]> {
+    const { chain, converters } = this.o;
+    this.metrics.sinkRead(messages.length);
+    // a cheap first cut; deliver() decides with the position as of its turn
+    const from = this.consumed.get(`${topic}-${partition}`)?.offset ?? -1;
+    const out: Converted[] = [];
+    for (const m of messages) {
+      const offset = Number(m.offset);
+      if (offset < from) continue;
+      const make = () => chain.apply(toSinkRecord(topic, partition, m, converters));
+      let r: SinkRecord | null | typeof SKIPPED;
+      try {
+        r = make();
+      } catch (e) {
+        r = await this.o.errors.handle(e, sinkErrorContext(e, topic, partition, m), make, this.abort.signal);
+      }
+      out.push({ offset, record: r && r !== SKIPPED ? r : null });
+    }
+    return out;
+  }
+
+  /** In fetch order, one at a time (exclusive): put() what this task still holds and has not put yet. */
+  private async deliver(
+    tp: TopicPartition,
+    converted: readonly Converted[],
+    end: number,
+    fetched: number,
+    current: () => boolean,
+  ): Promise<void> {
+    const key = `${tp.topic}-${tp.partition}`;
+    // a rebalance since the fetch: a partition given away is not put() after its close()
+    if (this.abort.signal.aborted || !current() || (this.held && !this.held.has(key))) return;
+    // after a rebalance kafkajs fetches a partition this task kept from its committed offset again:
+    // what was already given to put() is not given twice (Kafka's consumer keeps its position)
+    const from = this.consumed.get(key)?.offset ?? -1;
+    const records: SinkRecord[] = [];
+    for (const c of converted) if (c.offset >= from && c.record) records.push(c.record);
+    if (records.length > 0) {
+      await this.putWithRetry(records);
+      this.metrics.sinkPut(records.length);
+    }
+    this.topicsSeen.add(tp.topic);
+    this.consumed.set(key, { tp, offset: Math.max(from, end) });
+    this.dirty = true;
+    this.delivered += fetched;
+  }
+
   /**
    * After a rebalance: partitions this task no longer holds are forgotten (their offsets are not committed
    * by this task any more) and close()d, as Kafka Connect does on revocation, so that the task drops what it
@@ -258,6 +303,7 @@ export class SinkTaskRunner {
    */
   private onAssigned(assignment: Readonly<Record<string, readonly number[]>>): void {
     const held = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => `${t}-${p}`)));
+    this.held = held;
     const revoked: TopicPartition[] = [];
     for (const [key, { tp }] of this.consumed) {
       if (held.has(key)) continue;

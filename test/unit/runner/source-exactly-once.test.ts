@@ -8,16 +8,9 @@ import type { RecordMetadata, TopicMessages } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import type { SourceTask } from "../../../src/api/connector.js";
 import { type SourceRecord, sourceRecord } from "../../../src/api/records.js";
-import { SimpleHeaderConverter } from "../../../src/converters/simple-header-converter.js";
-import { StringConverter } from "../../../src/converters/string-converter.js";
-import { createLogger } from "../../../src/log/logger.js";
-import { RecordErrorHandler } from "../../../src/runner/error-handler.js";
 import { ProducerFencedError, type SourceTransactions } from "../../../src/runner/exactly-once.js";
-import { identityChain } from "../../../src/runner/record-pipeline.js";
-import { SourceTaskRunner } from "../../../src/runner/source-task-runner.js";
 import type { OffsetEntry, OffsetStore } from "../../../src/state/types.js";
-
-const log = createLogger("eos-unit", "silent");
+import { sourceRunner, until } from "./source-runner-fixture.js";
 
 class ScriptedTask implements SourceTask {
   committed: number[] = [];
@@ -72,7 +65,6 @@ function recordingTransactions(
 
 function runner(task: SourceTask, transactions: SourceTransactions) {
   const puts: OffsetEntry[][] = [];
-  const events: string[] = [];
   const offsets: OffsetStore = {
     start: async () => {},
     stop: async () => {},
@@ -85,55 +77,8 @@ function runner(task: SourceTask, transactions: SourceTransactions) {
       puts.push([...e]);
     },
   };
-  const key = new StringConverter();
-  key.configure({}, true);
-  const value = new StringConverter();
-  value.configure({}, false);
-  const r = new SourceTaskRunner({
-    connector: "c",
-    taskId: 0,
-    task,
-    config: {},
-    transactions,
-    chain: identityChain,
-    converters: {
-      key,
-      value,
-      header: new SimpleHeaderConverter(),
-      classNames: { key: "s", value: "s", header: "h" },
-    },
-    offsets,
-    offsetFlushIntervalMs: 10,
-    offsetFlushTimeoutMs: 1_000,
-    status: {
-      onRunning: () => events.push("running"),
-      onPaused: () => {},
-      onFailure: (e) => events.push(`failed: ${(e as Error).message}`),
-      onShutdown: () => events.push("shutdown"),
-    },
-    logger: log,
-    errors: new RecordErrorHandler(
-      {
-        retryTimeoutMs: 0,
-        retryDelayMaxMs: 0,
-        tolerance: "none",
-        logEnable: false,
-        logIncludeMessages: false,
-      },
-      "c",
-      0,
-      log,
-    ),
-  });
+  const { r, events } = sourceRunner({ task, offsets, transactions, offsetFlushIntervalMs: 10 });
   return { r, puts, events };
-}
-
-async function until(cond: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error("condition not met");
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe("SourceTaskRunner with transactions", () => {

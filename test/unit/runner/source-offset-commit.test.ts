@@ -8,15 +8,8 @@ import type { Producer, RecordMetadata } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import type { SourceTask } from "../../../src/api/connector.js";
 import { sourceRecord } from "../../../src/api/records.js";
-import { SimpleHeaderConverter } from "../../../src/converters/simple-header-converter.js";
-import { StringConverter } from "../../../src/converters/string-converter.js";
-import { createLogger } from "../../../src/log/logger.js";
-import { RecordErrorHandler } from "../../../src/runner/error-handler.js";
-import { identityChain } from "../../../src/runner/record-pipeline.js";
-import { SourceTaskRunner } from "../../../src/runner/source-task-runner.js";
 import type { OffsetEntry, OffsetStore } from "../../../src/state/types.js";
-
-const log = createLogger("offset-commit-unit", "silent");
+import { sourceRunner, until } from "./source-runner-fixture.js";
 
 /** One record per poll, offsets 0, 1, 2, … */
 class CountingTask implements SourceTask {
@@ -40,7 +33,6 @@ const producer = {
 } as unknown as Producer;
 
 function runner(task: SourceTask, write: (entries: readonly OffsetEntry[]) => Promise<void>) {
-  const events: string[] = [];
   const offsets: OffsetStore = {
     start: async () => {},
     stop: async () => {},
@@ -52,55 +44,7 @@ function runner(task: SourceTask, write: (entries: readonly OffsetEntry[]) => Pr
     },
     write: async (_c, e) => write(e),
   };
-  const key = new StringConverter();
-  key.configure({}, true);
-  const value = new StringConverter();
-  value.configure({}, false);
-  const r = new SourceTaskRunner({
-    connector: "c",
-    taskId: 0,
-    task,
-    config: {},
-    producer,
-    chain: identityChain,
-    converters: {
-      key,
-      value,
-      header: new SimpleHeaderConverter(),
-      classNames: { key: "s", value: "s", header: "h" },
-    },
-    offsets,
-    offsetFlushIntervalMs: 20,
-    offsetFlushTimeoutMs: 1_000,
-    status: {
-      onRunning: () => events.push("running"),
-      onPaused: () => {},
-      onFailure: (e) => events.push(`failed: ${(e as Error).message}`),
-      onShutdown: () => events.push("shutdown"),
-    },
-    logger: log,
-    errors: new RecordErrorHandler(
-      {
-        retryTimeoutMs: 0,
-        retryDelayMaxMs: 0,
-        tolerance: "none",
-        logEnable: false,
-        logIncludeMessages: false,
-      },
-      "c",
-      0,
-      log,
-    ),
-  });
-  return { r, events };
-}
-
-async function until(cond: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error("condition not met");
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  return sourceRunner({ task, offsets, producer, offsetFlushIntervalMs: 20 });
 }
 
 const offsetOf = (entries: readonly OffsetEntry[]) =>
