@@ -487,9 +487,17 @@ export class SourceTaskRunner {
     const start = process.hrtime.bigint();
     try {
       const { offsets } = this.o;
-      await (offsets.write
+      const written = offsets.write
         ? offsets.write(this.o.connector, entries)
-        : offsets.put(this.o.connector, entries));
+        : offsets.put(this.o.connector, entries);
+      // Kafka Connect's bound on a commit (offset.flush.timeout.ms): a broker that is away must not hold a
+      // stop for the offsets log's own 30 s; the write may still land, and the next commit repeats it
+      const ms = this.o.offsetFlushTimeoutMs;
+      await withTimeout(
+        written,
+        ms,
+        () => new Error(`Committing offsets timed out after ${ms} ms (offset.flush.timeout.ms)`),
+      );
     } catch (e) {
       this.metrics.offsetCommit("source", secondsSince(start), false);
       // keep them for the next commit, unless a newer offset of the same partition came in meanwhile
@@ -504,4 +512,14 @@ export class SourceTaskRunner {
     this.log.debug({ partitions: entries.length, ms: Date.now() - t0 }, "offsets committed");
     await this.o.task.commit?.();
   }
+}
+
+/** `p`, or the error `timeout()` makes after `ms`; a later rejection of `p` is observed, not left unhandled. */
+function withTimeout<T>(p: Promise<T>, ms: number, timeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timeout()), ms);
+  });
+  p.catch(() => undefined);
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

@@ -1,8 +1,8 @@
 /**
  * The source task runner's periodic offset commit (at-least-once path), without Kafka: it runs beside
  * polling, one at a time; a commit that fails is logged and its offsets are committed by a later one; a
- * slow commit (an offsets topic whose broker is away) does not stop polling; a failing last commit at stop
- * is not a task failure. As Kafka Connect's offset committer.
+ * slow commit (an offsets topic whose broker is away) does not stop polling and is given up after
+ * offset.flush.timeout.ms; a failing last commit at stop is not a task failure. As Kafka Connect's offset committer.
  */
 import type { Producer, RecordMetadata } from "kafkajs";
 import { describe, expect, it } from "vitest";
@@ -100,6 +100,23 @@ describe("SourceTaskRunner offset commits", () => {
     await r.stop();
     await done;
     expect(most).toBe(1);
+    expect(events).toEqual(["running", "shutdown"]);
+  });
+
+  it("a commit that never completes is given up after offset.flush.timeout.ms: commits go on, stop is bounded", async () => {
+    const task = new CountingTask();
+    let calls = 0;
+    // offset.flush.timeout.ms is 1 s in the fixture; the first write never settles
+    const { r, events } = runner(task, () => {
+      calls++;
+      return calls === 1 ? new Promise<void>(() => {}) : Promise.resolve();
+    });
+    const done = r.start();
+    await until(() => calls > 1, 5_000);
+    const t0 = Date.now();
+    await r.stop();
+    await done;
+    expect(Date.now() - t0).toBeLessThan(1_500);
     expect(events).toEqual(["running", "shutdown"]);
   });
 
