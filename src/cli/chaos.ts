@@ -89,6 +89,7 @@ const FAILOVER_TIMEOUT_MS = 60_000;
 const RUNNING_TIMEOUT_MS = 90_000;
 const DRAIN_TIMEOUT_MS = 90_000;
 const RESUME_TIMEOUT_MS = 60_000;
+const NOT_RESUMED = `records did not flow again within ${RESUME_TIMEOUT_MS} ms of the disruption`;
 /** new records per task that show a pipeline flowing again */
 const RESUME_RECORDS = 10;
 
@@ -180,7 +181,7 @@ export async function runChaos(o: ChaosOptions, report: Progress = () => {}): Pr
       resumedMs = await waitResumed(sourceLog, sinkLog, o.tasks, back);
       progress(
         resumedMs === null
-          ? `records did not flow again within ${RESUME_TIMEOUT_MS} ms of the disruption`
+          ? NOT_RESUMED
           : `records flow again: every task acknowledged and flushed new records ${resumedMs} ms after the disruption`,
       );
       await sleep(o.settleMs);
@@ -234,7 +235,7 @@ export async function runChaos(o: ChaosOptions, report: Progress = () => {}): Pr
     if (resumedMs === null)
       found.push({
         task: -1,
-        message: `records did not flow again within ${RESUME_TIMEOUT_MS} ms of the disruption`,
+        message: NOT_RESUMED,
       });
     for (const f of failovers)
       if (f.ms === null)

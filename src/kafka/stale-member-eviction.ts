@@ -26,35 +26,28 @@ export interface StaleMemberEvictionOptions {
   readonly timeoutMs: number;
 }
 
-/** Starts watching; the returned function stops it (and any eviction in progress). */
-export function evictStaleMemberOnRestart(o: StaleMemberEvictionOptions): () => void {
+/** Watches `consumer` for as long as it lives (its listeners go with it). */
+export function evictStaleMemberOnRestart(o: StaleMemberEvictionOptions): void {
   const { consumer } = o;
   let memberId: string | null = null;
+  // the eviction in progress; a join of this consumer ends it (the old member is gone by then)
   let running: AbortController | null = null;
-  const cancel = () => {
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    memberId = e.payload.memberId;
     running?.abort();
     running = null;
-  };
-  const offJoin = consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    memberId = e.payload.memberId;
-    cancel();
   });
-  const offCrash = consumer.on(consumer.events.CRASH, () => {
+  consumer.on(consumer.events.CRASH, () => {
     if (!memberId) return;
     const stale = memberId;
     memberId = null;
-    cancel();
+    running?.abort();
     const abort = new AbortController();
     running = abort;
     void evictUntilDone(o, stale, abort.signal).finally(() => {
       if (running === abort) running = null;
     });
   });
-  return () => {
-    cancel();
-    offJoin();
-    offCrash();
-  };
 }
 
 async function evictUntilDone(

@@ -279,8 +279,9 @@ export class Worker {
         reporters.push(reporter);
         before.push(() => reporter.start());
       }
+      const groupId = `connect-${id.connector}`;
       const consumer = this.o.kafka.consumer({
-        groupId: `connect-${id.connector}`,
+        groupId,
         allowAutoTopicCreation: false,
         ...consumerSettings(this.o.config.raw, connectorConfig),
       });
@@ -288,7 +289,7 @@ export class Worker {
       evictStaleMemberOnRestart({
         kafka: this.o.kafka,
         consumer,
-        groupId: `connect-${id.connector}`,
+        groupId,
         logger: log,
         timeoutMs: 60_000,
       });
