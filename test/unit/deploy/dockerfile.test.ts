@@ -1,5 +1,5 @@
 /**
- * deploy/Dockerfile, read as text (no Docker engine here): multi-stage, a small Node 20 base, `npm ci` and
+ * deploy/Dockerfile, read as text (no Docker engine here): multi-stage, a small Node 24 base, `npm ci` and
  * a build in the first stage with dev dependencies pruned, and a runtime stage that copies only the
  * results, runs as the unprivileged `node` user and starts `node dist/cli/main.js`.
  */
@@ -52,9 +52,9 @@ const runtime = stages.at(-1) as Stage;
 const ops = (s: Stage, op: string) => s.body.filter((i) => i.op === op).map((i) => i.args);
 
 describe("deploy/Dockerfile", () => {
-  it("has a build stage and a runtime stage on a small Node 20 image", () => {
+  it("has a build stage and a runtime stage on a small Node 24 (active LTS) image", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const s of stages) expect(s.from).toMatch(/^node:20(\.\d+)*-(slim|alpine)/);
+    for (const s of stages) expect(s.from).toMatch(/^node:24(\.\d+)*-(slim|alpine)/);
     expect(build.name).toBe("build");
   });
 
