@@ -222,31 +222,17 @@ async function deleteGroup(admin: Admin, group: string): Promise<void> {
 }
 
 /**
- * Commits offsets for an empty group, as kafkajs's admin.setOffsets does (a consumer that joins the group,
- * seeks and leaves), for all topics in one join and without setOffsets' 5 s fetch wait when a Kafka client
- * is at hand.
+ * Commits offsets for an empty group as kafkajs's admin.setOffsets does (a consumer that joins the group,
+ * seeks and leaves), but for all topics in one join and without setOffsets' 5 s wait for a fetch per topic.
  */
 async function commit(
   admin: Admin,
-  kafka: Kafka | undefined,
+  kafka: Kafka,
   group: string,
   offsets: Map<string, Map<number, number>>,
 ): Promise<void> {
   const topics = [...offsets].filter(([, parts]) => parts.size > 0).map(([t]) => t);
   if (topics.length === 0) return;
-  if (!kafka) {
-    for (const topic of topics) {
-      await admin.setOffsets({
-        groupId: group,
-        topic,
-        partitions: [...(offsets.get(topic) ?? [])].map(([partition, offset]) => ({
-          partition,
-          offset: String(offset),
-        })),
-      });
-    }
-    return;
-  }
   const [description] = (await admin.describeGroups([group])).groups;
   if (description && !["Empty", "Dead"].includes(description.state)) {
     throw new Error(`The consumer group must have no running instances, current state: ${description.state}`);
@@ -278,9 +264,9 @@ async function commit(
  */
 export async function alterSinkConnectorOffsets(
   admin: Admin,
+  kafka: Kafka,
   connector: string,
   offsets: readonly SinkOffset[],
-  kafka?: Kafka,
 ): Promise<Message> {
   const group = sinkConsumerGroup(connector);
   const sets = new Map<string, Map<number, number>>();

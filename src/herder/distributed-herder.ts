@@ -19,28 +19,12 @@ import { withNameLock } from "../cluster/name-lock.js";
 import { type ClusterScaling, desiredWorkers } from "../cluster/scaling.js";
 import type { UnitLeases } from "../cluster/unit-leases.js";
 import { kindOf, UNIT_KINDS, type UnitQueues } from "../cluster/unit-queues.js";
-import {
-  AlreadyExistsError,
-  BadRequestError,
-  ConnectError,
-  describeError,
-  NotFoundError,
-} from "../errors.js";
+import { AlreadyExistsError, ConnectError, describeError, NotFoundError } from "../errors.js";
 import { evictWhenRejoining } from "../kafka/group-member-eviction.js";
 import type { StatusListener } from "../runner/unit-status.js";
 import type { Worker } from "../runner/worker.js";
 import type { OffsetStore, StatusUnit, TargetState, UnitState, UnitStatus } from "../state/types.js";
 import { reverseTransform } from "./config-providers.js";
-import {
-  alterSinkConnectorOffsets,
-  modifiedOffsetsMessage,
-  notStoppedMessage,
-  parseSinkOffsets,
-  parseSourceOffsets,
-  resetSinkConnectorOffsets,
-  sinkConnectorOffsets,
-  sourceConnectorOffsets,
-} from "./connector-offsets.js";
 import {
   type ActiveTopicsInfo,
   type ConnectorInfo,
@@ -53,7 +37,7 @@ import {
   type RestartRequest,
   targetStateFromInitial,
 } from "./herder.js";
-import { HerderBase, type HerderBaseOptions, NO_OFFSETS_MESSAGE, patchConfig } from "./herder-base.js";
+import { HerderBase, type HerderBaseOptions, patchConfig } from "./herder-base.js";
 import { buildRestartPlan } from "./restart-plan.js";
 
 export interface DistributedHerderOptions extends HerderBaseOptions {
@@ -407,46 +391,17 @@ export class DistributedHerder extends HerderBase implements Herder {
 
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
     await this.o.configs.readToEnd();
-    const config = this.requireConfig(name);
-    if (this.connectorType(name, config) === "source") {
-      await this.o.offsets.readToEnd();
-      return sourceConnectorOffsets(this.o.offsets, name);
-    }
-    return this.withAdmin((admin) => sinkConnectorOffsets(admin, name));
-  }
-
-  private async checkCanModifyOffsets(name: string): Promise<Readonly<Record<string, string>>> {
-    await this.o.configs.readToEnd();
-    const config = this.requireConfig(name);
-    if (
-      this.o.configs.targetState(name) !== "STOPPED" ||
-      (this.o.configs.taskConfigs(name)?.length ?? 0) !== 0
-    ) {
-      throw new BadRequestError(notStoppedMessage(name));
-    }
-    return config;
+    return this.readConnectorOffsets(name);
   }
 
   async alterConnectorOffsets(name: string, offsets: readonly ConnectorOffset[]): Promise<Message> {
-    const config = await this.checkCanModifyOffsets(name);
-    if (offsets.length === 0) throw new BadRequestError(NO_OFFSETS_MESSAGE);
-    if (this.connectorType(name, config) === "source") {
-      await this.o.offsets.put(name, parseSourceOffsets(offsets));
-      return modifiedOffsetsMessage(false);
-    }
-    const parsed = parseSinkOffsets(offsets);
-    return this.withAdmin((admin) => alterSinkConnectorOffsets(admin, name, parsed));
+    await this.o.configs.readToEnd();
+    return this.alterStoppedConnectorOffsets(name, offsets);
   }
 
   async resetConnectorOffsets(name: string): Promise<Message> {
-    const config = await this.checkCanModifyOffsets(name);
-    if (this.connectorType(name, config) === "source") {
-      await this.o.offsets.readToEnd();
-      const entries = this.o.offsets.list(name).map((e) => ({ partition: e.partition, offset: null }));
-      if (entries.length > 0) await this.o.offsets.put(name, entries);
-      return modifiedOffsetsMessage(true);
-    }
-    return this.withAdmin((admin) => resetSinkConnectorOffsets(admin, name));
+    await this.o.configs.readToEnd();
+    return this.resetStoppedConnectorOffsets(name);
   }
 
   // ---------------------------------------------------------------- topics, plugins, loggers

@@ -1,6 +1,6 @@
 /**
  * What every herder does the same way whatever its mode: reads answered from the local view of the stores,
- * validation, plugin listings, logger levels and the Kafka admin used for sink offsets. The standalone and
+ * validation, plugin listings, logger levels and KIP-875 offsets (source stores, sink consumer groups). The standalone and
  * distributed herders add how connectors are written and where units run.
  */
 import type { Admin, Kafka } from "kafkajs";
@@ -16,7 +16,26 @@ import {
   pluginConfigKeyInfos,
 } from "./config-infos.js";
 import { ConfigProviders } from "./config-providers.js";
-import type { ConnectorInfo, ConnectorStateInfo, TaskInfo, TaskStateInfo, UnitStateInfo } from "./herder.js";
+import {
+  alterSinkConnectorOffsets,
+  modifiedOffsetsMessage,
+  notStoppedMessage,
+  parseSinkOffsets,
+  parseSourceOffsets,
+  resetSinkConnectorOffsets,
+  sinkConnectorOffsets,
+  sourceConnectorOffsets,
+} from "./connector-offsets.js";
+import type {
+  ConnectorInfo,
+  ConnectorOffset,
+  ConnectorOffsets,
+  ConnectorStateInfo,
+  Message,
+  TaskInfo,
+  TaskStateInfo,
+  UnitStateInfo,
+} from "./herder.js";
 
 export interface HerderBaseOptions {
   readonly workerId: string;
@@ -188,21 +207,70 @@ export abstract class HerderBase {
     return config;
   }
 
-  // ---------------------------------------------------------------- offsets helpers
+  // ---------------------------------------------------------------- offsets (KIP-875)
+  // One path for both modes; a herder calls these once its view of the configs is current (distributed:
+  // the config log read to its end) and with its own serialisation (standalone: its operation queue).
 
-  protected async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
-    if (!this.o.kafka)
-      throw new ConnectError("This worker has no Kafka client for consumer group offsets", 500);
-    const admin = this.o.kafka.admin();
+  /** GET /connectors/{c}/offsets: the source's stored offsets, or the sink's consumer-group offsets. */
+  protected async readConnectorOffsets(name: string): Promise<ConnectorOffsets> {
+    const config = this.requireConfig(name);
+    if (this.connectorType(name, config) === "source") {
+      const store = this.requireOffsetStore();
+      await store.readToEnd();
+      return sourceConnectorOffsets(store, name);
+    }
+    return this.withAdmin((admin) => sinkConnectorOffsets(admin, name));
+  }
+
+  /** PATCH /connectors/{c}/offsets of a STOPPED connector. */
+  protected async alterStoppedConnectorOffsets(
+    name: string,
+    offsets: readonly ConnectorOffset[],
+  ): Promise<Message> {
+    const config = this.requireStopped(name);
+    if (offsets.length === 0) throw new BadRequestError(NO_OFFSETS_MESSAGE);
+    if (this.connectorType(name, config) === "source") {
+      await this.requireOffsetStore().put(name, parseSourceOffsets(offsets));
+      return modifiedOffsetsMessage(false);
+    }
+    const parsed = parseSinkOffsets(offsets);
+    return this.withAdmin((admin, kafka) => alterSinkConnectorOffsets(admin, kafka, name, parsed));
+  }
+
+  /** DELETE /connectors/{c}/offsets of a STOPPED connector. */
+  protected async resetStoppedConnectorOffsets(name: string): Promise<Message> {
+    const config = this.requireStopped(name);
+    if (this.connectorType(name, config) === "source") {
+      const store = this.requireOffsetStore();
+      await store.readToEnd();
+      const entries = store.list(name).map((e) => ({ partition: e.partition, offset: null }));
+      if (entries.length > 0) await store.put(name, entries);
+      return modifiedOffsetsMessage(true);
+    }
+    return this.withAdmin((admin) => resetSinkConnectorOffsets(admin, name));
+  }
+
+  /** Kafka's modifyConnectorOffsetsChecks: the connector exists and is STOPPED with no tasks. */
+  private requireStopped(name: string): Readonly<Record<string, string>> {
+    const config = this.requireConfig(name);
+    if (this.o.configs.targetState(name) !== "STOPPED" || this.taskCount(name) !== 0)
+      throw new BadRequestError(notStoppedMessage(name));
+    return config;
+  }
+
+  protected async withAdmin<T>(fn: (admin: Admin, kafka: Kafka) => Promise<T>): Promise<T> {
+    const kafka = this.o.kafka;
+    if (!kafka) throw new ConnectError("This worker has no Kafka client for consumer group offsets", 500);
+    const admin = kafka.admin();
     await admin.connect();
     try {
-      return await fn(admin);
+      return await fn(admin, kafka);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
   }
 
-  protected requireOffsetStore(): OffsetStore {
+  private requireOffsetStore(): OffsetStore {
     if (!this.o.offsets) throw new ConnectError("This worker has no offset store", 500);
     return this.o.offsets;
   }

@@ -1,25 +1,9 @@
 import type { ConnectorContext, TaskConfig } from "../api/connector.js";
-import {
-  AlreadyExistsError,
-  BadRequestError,
-  ConnectError,
-  describeError,
-  NotFoundError,
-} from "../errors.js";
+import { AlreadyExistsError, ConnectError, describeError, NotFoundError } from "../errors.js";
 import type { StatusListener } from "../runner/unit-status.js";
 import type { TaskId, Worker } from "../runner/worker.js";
 import type { TargetState, UnitStatus } from "../state/types.js";
 import { ConfigProviders, reverseTransform } from "./config-providers.js";
-import {
-  alterSinkConnectorOffsets,
-  modifiedOffsetsMessage,
-  notStoppedMessage,
-  parseSinkOffsets,
-  parseSourceOffsets,
-  resetSinkConnectorOffsets,
-  sinkConnectorOffsets,
-  sourceConnectorOffsets,
-} from "./connector-offsets.js";
 import {
   type ActiveTopicsInfo,
   type ConnectorInfo,
@@ -32,7 +16,7 @@ import {
   type RestartRequest,
   targetStateFromInitial,
 } from "./herder.js";
-import { HerderBase, type HerderBaseOptions, NO_OFFSETS_MESSAGE, patchConfig } from "./herder-base.js";
+import { HerderBase, type HerderBaseOptions, patchConfig } from "./herder-base.js";
 import { buildRestartPlan } from "./restart-plan.js";
 
 export interface StandaloneHerderOptions extends HerderBaseOptions {
@@ -183,47 +167,15 @@ export class StandaloneHerder extends HerderBase implements Herder {
   // ---------------------------------------------------------------- offsets (KIP-875)
 
   connectorOffsets(name: string): Promise<ConnectorOffsets> {
-    return this.exclusive(async () => {
-      const config = this.requireConfig(name);
-      if (this.connectorType(name, config) === "source")
-        return sourceConnectorOffsets(this.requireOffsetStore(), name);
-      return this.withAdmin((admin) => sinkConnectorOffsets(admin, name));
-    });
-  }
-
-  /** Kafka's modifyConnectorOffsetsChecks: the connector exists and is STOPPED with no tasks. */
-  private checkCanModifyOffsets(name: string): Readonly<Record<string, string>> {
-    const config = this.requireConfig(name);
-    if (this.o.configs.targetState(name) !== "STOPPED" || this.taskCount(name) !== 0)
-      throw new BadRequestError(notStoppedMessage(name));
-    return config;
+    return this.exclusive(() => this.readConnectorOffsets(name));
   }
 
   alterConnectorOffsets(name: string, offsets: readonly ConnectorOffset[]): Promise<Message> {
-    return this.exclusive(async () => {
-      const config = this.checkCanModifyOffsets(name);
-      if (offsets.length === 0) throw new BadRequestError(NO_OFFSETS_MESSAGE);
-      if (this.connectorType(name, config) === "source") {
-        const entries = parseSourceOffsets(offsets);
-        await this.requireOffsetStore().put(name, entries);
-        return modifiedOffsetsMessage(false);
-      }
-      const parsed = parseSinkOffsets(offsets);
-      return this.withAdmin((admin) => alterSinkConnectorOffsets(admin, name, parsed, this.o.kafka));
-    });
+    return this.exclusive(() => this.alterStoppedConnectorOffsets(name, offsets));
   }
 
   resetConnectorOffsets(name: string): Promise<Message> {
-    return this.exclusive(async () => {
-      const config = this.checkCanModifyOffsets(name);
-      if (this.connectorType(name, config) === "source") {
-        const store = this.requireOffsetStore();
-        const entries = store.list(name).map((e) => ({ partition: e.partition, offset: null }));
-        if (entries.length > 0) await store.put(name, entries);
-        return modifiedOffsetsMessage(true);
-      }
-      return this.withAdmin((admin) => resetSinkConnectorOffsets(admin, name));
-    });
+    return this.exclusive(() => this.resetStoppedConnectorOffsets(name));
   }
 
   // ---------------------------------------------------------------- active topics
