@@ -15,16 +15,21 @@ import { type ClusterSettings, restartBackoffMs } from "../cluster/cluster-confi
 import { JobReconciler } from "../cluster/job-reconciler.js";
 import type { ClusterKeys } from "../cluster/keys.js";
 import type { Membership } from "../cluster/membership.js";
-import { withNameLock } from "../cluster/name-lock.js";
+import { DEFAULT_NAME_LOCK, type NameLockOptions } from "../cluster/name-lock.js";
 import { type ClusterScaling, desiredWorkers } from "../cluster/scaling.js";
 import type { UnitLeases } from "../cluster/unit-leases.js";
 import { kindOf, UNIT_KINDS, type UnitQueues } from "../cluster/unit-queues.js";
-import { AlreadyExistsError, ConnectError, describeError, NotFoundError } from "../errors.js";
+import { ConnectError, describeError, NotFoundError } from "../errors.js";
 import { evictWhenRejoining } from "../kafka/group-member-eviction.js";
 import type { StatusListener } from "../runner/unit-status.js";
 import type { Worker } from "../runner/worker.js";
 import type { OffsetStore, StatusUnit, TargetState, UnitState, UnitStatus } from "../state/types.js";
 import { reverseTransform } from "./config-providers.js";
+import {
+  createConnectorIfAbsent,
+  type LockedConfigWrites,
+  putConnectorConfigLocked,
+} from "./connector-config-writes.js";
 import {
   type ActiveTopicsInfo,
   type ConnectorInfo,
@@ -64,6 +69,8 @@ export interface DistributedHerderOptions extends HerderBaseOptions {
   readonly offsets: OffsetStore;
   /** sink connectors' consumer-group offsets */
   readonly kafka: Kafka;
+  /** the per-name lock under which creates are decided; default DEFAULT_NAME_LOCK */
+  readonly createLock?: NameLockOptions;
 }
 
 type UnitKey = string;
@@ -238,28 +245,25 @@ export class DistributedHerder extends HerderBase implements Herder {
     const config = this.checkName(name, req.config);
     await this.validateOrThrow(config);
     // "only if absent" is decided after reading the log to its end, under a lock no other worker holds
-    await withNameLock(this.o.redis, this.o.keys.createLock(name), 10_000, async () => {
-      await this.o.configs.readToEnd();
-      if (this.o.configs.connectorConfig(name))
-        throw new AlreadyExistsError(`Connector ${name} already exists`);
-      await this.o.configs.putConnectorConfig(name, config, targetStateFromInitial(req.initialState));
-    });
+    await createConnectorIfAbsent(this.configWrites, name, config, targetStateFromInitial(req.initialState));
     return { name, config, tasks: [], type: this.typeOf(config) };
   }
 
   async putConnectorConfig(name: string, input: Record<string, string>) {
     const config = this.checkName(name, input);
     await this.validateOrThrow(config);
-    return withNameLock(this.o.redis, this.o.keys.createLock(name), 10_000, async () => {
-      await this.o.configs.readToEnd();
-      const existed = this.o.configs.connectorConfig(name) !== undefined;
-      const tasksBefore = (this.o.configs.taskConfigs(name) ?? []).map((_, task) => ({
-        connector: name,
-        task,
-      }));
-      await this.o.configs.putConnectorConfig(name, config);
-      return { created: !existed, info: { name, config, tasks: tasksBefore, type: this.typeOf(config) } };
-    });
+    const { created, tasksBefore } = await putConnectorConfigLocked(this.configWrites, name, config);
+    const tasks = Array.from({ length: tasksBefore }, (_, task) => ({ connector: name, task }));
+    return { created, info: { name, config, tasks, type: this.typeOf(config) } };
+  }
+
+  private get configWrites(): LockedConfigWrites {
+    return {
+      redis: this.o.redis,
+      configs: this.o.configs,
+      lockKey: this.o.keys.createLock,
+      lock: this.o.createLock ?? DEFAULT_NAME_LOCK,
+    };
   }
 
   async deleteConnector(name: string): Promise<void> {
