@@ -131,3 +131,17 @@ export function percentiles(ms: readonly number[]): { p50: number; p95: number; 
   const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? 0;
   return { p50: at(0.5), p95: at(0.95), max: s[s.length - 1] ?? 0 };
 }
+
+/** Adds a seqno to its task's list in a per-task map. */
+export function addSeqno(byTask: Map<number, number[]>, task: number, seqno: number): void {
+  const list = byTask.get(task);
+  if (list) list.push(seqno);
+  else byTask.set(task, [seqno]);
+}
+
+/** The highest seqno of a list; -1 when empty. */
+export function maxSeqno(seqnos: readonly number[]): number {
+  let m = -1;
+  for (const x of seqnos) if (x > m) m = x;
+  return m;
+}

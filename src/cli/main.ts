@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `ferry` command. */
-import { CHAOS_USAGE, chaosCommand } from "./chaos.js";
+import { chaosCommand } from "./chaos.js";
+import { CHAOS_USAGE } from "./chaos-args.js";
 import { runDistributed } from "./distributed.js";
 import { runStandalone } from "./standalone.js";
 import { StartupError } from "./startup-error.js";

@@ -9,7 +9,8 @@
  */
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type ChaosOptions, type ChaosResult, formatChaosResult, runChaos } from "../../src/cli/chaos.js";
+import { type ChaosResult, formatChaosResult } from "../../src/cli/chaos-report.js";
+import { type ChaosOptions, runChaos } from "../../src/cli/chaos-run.js";
 import { KAFKA_BOOTSTRAP, REDIS_URL } from "../support/env.js";
 import { type PrivateKafka, privateKafka } from "../support/private-kafka.js";
 import { type PrivateRedis, privateRedis } from "../support/private-redis.js";

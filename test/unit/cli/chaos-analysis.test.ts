@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseChaosArgs } from "../../../src/cli/chaos.js";
 import { percentiles, seqnoStats, taskReport, violations } from "../../../src/cli/chaos-analysis.js";
+import { parseChaosArgs } from "../../../src/cli/chaos-args.js";
 import { UsageError } from "../../../src/cli/usage-error.js";
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
