@@ -2,11 +2,11 @@
  * `ferry chaos`'s data topic on the user's Kafka: created for a run, read back read_committed (the seqnos
  * each source task's records carry), and deleted with the run's state topics afterwards.
  */
-import type { Kafka } from "kafkajs";
+import type { KafkaClient } from "../kafka/types.js";
 import { sleep } from "../runner/backoff.js";
 import { addSeqno } from "./chaos-analysis.js";
 
-export async function createTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
+export async function createTopic(kafka: KafkaClient, topic: string, partitions: number): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -29,7 +29,7 @@ export async function createTopic(kafka: Kafka, topic: string, partitions: numbe
   }
 }
 
-export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void> {
+export async function deleteTopics(kafka: KafkaClient, topics: string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -40,7 +40,7 @@ export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void
 }
 
 /** Seqnos per source task (the record key) in the topic, read read_committed up to the last stable offset. */
-export async function readTopicSeqnos(kafka: Kafka, topic: string): Promise<Map<number, number[]>> {
+export async function readTopicSeqnos(kafka: KafkaClient, topic: string): Promise<Map<number, number[]>> {
   const out = new Map<number, number[]>();
   const admin = kafka.admin();
   await admin.connect();
@@ -54,7 +54,7 @@ export async function readTopicSeqnos(kafka: Kafka, topic: string): Promise<Map<
   const consumer = kafka.consumer({ groupId: `${topic}-reader-${Date.now()}`, maxWaitTimeInMs: 250 });
   await consumer.connect();
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`timed out reading ${topic} (left: ${JSON.stringify([...remaining])})`)),

@@ -1,9 +1,9 @@
 /** Start-up steps both worker modes share; each failure is a StartupError naming what to fix. */
-import type { Kafka } from "kafkajs";
 import { ConfigProviderError, ConfigProviders } from "../herder/config-providers.js";
 import type { WorkerConfig } from "../herder/worker-config.js";
 import { createKafka } from "../kafka/client.js";
 import { KafkaSecurityError, kafkaSecurityOptions, workerClientSecurity } from "../kafka/security.js";
+import type { KafkaClient } from "../kafka/types.js";
 import type { Logger } from "../log/logger.js";
 import { RestAuthError } from "../rest/auth.js";
 import { type RestSecuritySetup, restSecuritySetup } from "../rest/security.js";
@@ -37,7 +37,7 @@ export async function connectKafka(
   config: WorkerConfig,
   workerId: string,
   logger: Logger,
-): Promise<{ kafka: Kafka; clusterId: string }> {
+): Promise<{ kafka: KafkaClient; clusterId: string }> {
   let security: ReturnType<typeof kafkaSecurityOptions>;
   try {
     // one security setting for all the worker's Kafka clients (see workerClientSecurity)
@@ -50,7 +50,7 @@ export async function connectKafka(
     brokers: config.bootstrapServers,
     clientId: config.clientId || `ferry-${workerId}`,
     logger,
-    extra: security,
+    security,
   });
   const admin = kafka.admin();
   try {

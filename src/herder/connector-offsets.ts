@@ -4,8 +4,8 @@
  * their consumer group `connect-<name>`, read and changed with a Kafka admin client. Callers check first that
  * the connector exists and (to change offsets) is STOPPED.
  */
-import type { Admin, Kafka } from "kafkajs";
 import { BadRequestError, ConnectError } from "../errors.js";
+import type { KafkaAdmin, KafkaClient } from "../kafka/types.js";
 import type { OffsetEntry, OffsetStore } from "../state/types.js";
 import type { ConnectorOffset, ConnectorOffsets, Message } from "./herder.js";
 
@@ -150,7 +150,7 @@ export function sourceConnectorOffsets(store: OffsetStore, connector: string): C
 }
 
 /** Committed offsets of a consumer group: topic → partition → offset (partitions without one are left out). */
-async function committed(admin: Admin, group: string): Promise<Map<string, Map<number, number>>> {
+async function committed(admin: KafkaAdmin, group: string): Promise<Map<string, Map<number, number>>> {
   const out = new Map<string, Map<number, number>>();
   for (const t of await admin.fetchOffsets({ groupId: group })) {
     for (const p of t.partitions) {
@@ -165,7 +165,7 @@ async function committed(admin: Admin, group: string): Promise<Map<string, Map<n
 }
 
 /** The sink connector's offsets: its consumer group's committed offsets, sorted by topic and partition. */
-export async function sinkConnectorOffsets(admin: Admin, connector: string): Promise<ConnectorOffsets> {
+export async function sinkConnectorOffsets(admin: KafkaAdmin, connector: string): Promise<ConnectorOffsets> {
   let offsets: Map<string, Map<number, number>>;
   try {
     offsets = await committed(admin, sinkConsumerGroup(connector));
@@ -213,7 +213,7 @@ function zombieMessage(connector: string, what: "alter" | "reset"): string {
   );
 }
 
-async function deleteGroup(admin: Admin, group: string): Promise<void> {
+async function deleteGroup(admin: KafkaAdmin, group: string): Promise<void> {
   try {
     await admin.deleteGroups([group]);
   } catch (e) {
@@ -226,8 +226,8 @@ async function deleteGroup(admin: Admin, group: string): Promise<void> {
  * seeks and leaves), but for all topics in one join and without setOffsets' 5 s wait for a fetch per topic.
  */
 async function commit(
-  admin: Admin,
-  kafka: Kafka,
+  admin: KafkaAdmin,
+  kafka: KafkaClient,
   group: string,
   offsets: Map<string, Map<number, number>>,
 ): Promise<void> {
@@ -263,8 +263,8 @@ async function commit(
  * offsets that stay are read, the group is deleted and they are committed again.
  */
 export async function alterSinkConnectorOffsets(
-  admin: Admin,
-  kafka: Kafka,
+  admin: KafkaAdmin,
+  kafka: KafkaClient,
   connector: string,
   offsets: readonly SinkOffset[],
 ): Promise<Message> {
@@ -303,7 +303,7 @@ export async function alterSinkConnectorOffsets(
 }
 
 /** Resets the sink connector's offsets by deleting its consumer group, as Kafka does. */
-export async function resetSinkConnectorOffsets(admin: Admin, connector: string): Promise<Message> {
+export async function resetSinkConnectorOffsets(admin: KafkaAdmin, connector: string): Promise<Message> {
   try {
     await deleteGroup(admin, sinkConsumerGroup(connector));
   } catch (e) {

@@ -9,7 +9,6 @@
  * lock after reading the config log to its end.
  */
 import type { Redis } from "ioredis";
-import type { Kafka } from "kafkajs";
 import type { ConnectorContext, TaskConfig } from "../api/connector.js";
 import { type ClusterSettings, restartBackoffMs } from "../cluster/cluster-config.js";
 import { JobReconciler } from "../cluster/job-reconciler.js";
@@ -21,6 +20,7 @@ import type { UnitLeases } from "../cluster/unit-leases.js";
 import { kindOf, UNIT_KINDS, type UnitQueues } from "../cluster/unit-queues.js";
 import { ConnectError, describeError, NotFoundError } from "../errors.js";
 import { evictWhenRejoining } from "../kafka/group-member-eviction.js";
+import type { KafkaClient } from "../kafka/types.js";
 import type { StatusListener } from "../runner/unit-status.js";
 import type { Worker } from "../runner/worker.js";
 import type { OffsetStore, StatusUnit, TargetState, UnitState, UnitStatus } from "../state/types.js";
@@ -68,7 +68,7 @@ export interface DistributedHerderOptions extends HerderBaseOptions {
   };
   readonly offsets: OffsetStore;
   /** sink connectors' consumer-group offsets */
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   /** the per-name lock under which creates are decided; default DEFAULT_NAME_LOCK */
   readonly createLock?: NameLockOptions;
 }

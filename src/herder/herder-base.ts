@@ -3,8 +3,8 @@
  * validation, plugin listings, logger levels and KIP-875 offsets (source stores, sink consumer groups). The standalone and
  * distributed herders add how connectors are written and where units run.
  */
-import type { Admin, Kafka } from "kafkajs";
 import { BadRequestError, ConfigValidationError, ConnectError, NotFoundError } from "../errors.js";
+import type { KafkaAdmin, KafkaClient } from "../kafka/types.js";
 import { type LoggerLevel, LoggerLevels } from "../log/levels.js";
 import type { Logger } from "../log/logger.js";
 import type { PluginInfo, PluginRegistry } from "../plugins/registry.js";
@@ -47,7 +47,7 @@ export interface HerderBaseOptions {
   /** source connectors' offsets, for GET/PATCH/DELETE /connectors/{c}/offsets */
   readonly offsets?: OffsetStore;
   /** Kafka client: sink connectors' consumer-group offsets */
-  readonly kafka?: Kafka;
+  readonly kafka?: KafkaClient;
   /** resolves ${provider:...} variables in what is handed to the worker; default: env and file */
   readonly providers?: ConfigProviders;
   /** runtime logger levels (/admin/loggers); default: levels over `logger` */
@@ -258,7 +258,7 @@ export abstract class HerderBase {
     return config;
   }
 
-  protected async withAdmin<T>(fn: (admin: Admin, kafka: Kafka) => Promise<T>): Promise<T> {
+  protected async withAdmin<T>(fn: (admin: KafkaAdmin, kafka: KafkaClient) => Promise<T>): Promise<T> {
     const kafka = this.o.kafka;
     if (!kafka) throw new ConnectError("This worker has no Kafka client for consumer group offsets", 500);
     const admin = kafka.admin();

@@ -12,8 +12,9 @@
  * kafkajs has no admin call for this; its Broker.leaveGroup is reached through the client's private
  * cluster factory (kafkajs 2.2.4 is frozen upstream, dependencies.md).
  */
-import type { Admin, Kafka } from "kafkajs";
 import type { Logger } from "../log/logger.js";
+import { kafkajsOf } from "./client.js";
+import type { KafkaAdmin, KafkaClient } from "./types.js";
 
 interface Coordinator {
   leaveGroup(args: { groupId: string; memberId: string }): Promise<unknown>;
@@ -24,7 +25,8 @@ interface Cluster {
   findGroupCoordinator(args: { groupId: string }): Promise<Coordinator>;
 }
 
-function createCluster(kafka: Kafka): Cluster {
+function createCluster(client: KafkaClient): Cluster {
+  const kafka = kafkajsOf(client);
   const sym = Object.getOwnPropertySymbols(kafka).find(
     (s) => s.description === "private:Kafka:createCluster",
   );
@@ -34,7 +36,7 @@ function createCluster(kafka: Kafka): Cluster {
 }
 
 /** Sends LeaveGroup for `memberId`; true if it was a member. */
-export async function leaveGroupFor(kafka: Kafka, groupId: string, memberId: string): Promise<boolean> {
+export async function leaveGroupFor(kafka: KafkaClient, groupId: string, memberId: string): Promise<boolean> {
   const cluster = createCluster(kafka);
   await cluster.connect();
   try {
@@ -55,8 +57,8 @@ export async function leaveGroupFor(kafka: Kafka, groupId: string, memberId: str
  * member is gone; gives up after `timeoutMs` (the session timeout removes it then).
  */
 export async function evictWhenRejoining(
-  kafka: Kafka,
-  admin: Admin,
+  kafka: KafkaClient,
+  admin: KafkaAdmin,
   groupId: string,
   memberId: string,
   logger: Logger,

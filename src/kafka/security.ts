@@ -130,16 +130,22 @@ export function parseJaasConfig(text: string): JaasEntry {
 export class KafkaSecurityError extends Error {}
 
 /**
+ * The client's TLS and SASL settings, as kafkajs takes them. Callers outside src/kafka only pass it from
+ * kafkaSecurityOptions to createKafka, so it stays kafkajs's shape (wrapping it would be ceremony).
+ */
+export type KafkaSecurity = Pick<KafkaConfig, "ssl" | "sasl">;
+
+/**
  * kafkajs `ssl`/`sasl` options from Kafka's keys. `get` looks a Kafka name up (the worker's top-level keys);
  * `where` prefixes messages (the worker file).
  */
-export function kafkaSecurityOptions(get: Lookup, where = ""): Pick<KafkaConfig, "ssl" | "sasl"> {
+export function kafkaSecurityOptions(get: Lookup, where = ""): KafkaSecurity {
   const protocol = (get("security.protocol") ?? "PLAINTEXT").trim().toUpperCase();
   if (!(SECURITY_PROTOCOLS as readonly string[]).includes(protocol))
     throw new KafkaSecurityError(
       `${where}security.protocol=${protocol}: must be one of ${SECURITY_PROTOCOLS.join(", ")}`,
     );
-  const out: Pick<KafkaConfig, "ssl" | "sasl"> = {};
+  const out: KafkaSecurity = {};
   if (protocol === "SSL" || protocol === "SASL_SSL") {
     try {
       const material = loadTlsMaterial(get, where);

@@ -13,13 +13,13 @@
  * eviction, so the group never goes Empty and pays group.initial.rebalance.delay.ms. A member that did
  * leave (the broker was up) is not in the group, and nothing is done.
  */
-import type { Consumer, Kafka } from "kafkajs";
 import type { Logger } from "../log/logger.js";
 import { evictWhenRejoining } from "./group-member-eviction.js";
+import type { KafkaClient, KafkaConsumer } from "./types.js";
 
 export interface StaleMemberEvictionOptions {
-  readonly kafka: Kafka;
-  readonly consumer: Consumer;
+  readonly kafka: KafkaClient;
+  readonly consumer: KafkaConsumer;
   readonly groupId: string;
   readonly logger: Logger;
   /** how long to keep trying after a crash (the session timeout removes the member by then anyway) */

@@ -8,7 +8,7 @@
  * Kafka Connect's own /health stays as it is (see app.ts).
  */
 import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
-import type { Kafka } from "kafkajs";
+import type { KafkaClient } from "../kafka/types.js";
 
 export interface EventLoopMonitorOptions {
   /** how often the p99 is taken and the histogram reset (default 5 s) */
@@ -139,8 +139,8 @@ export function cachedCheck(
  * Kafka is reachable: a lazily connected admin client describes the cluster. The client stays connected
  * between probes; `close()` disconnects it.
  */
-export function kafkaCheck(kafka: Kafka, ttlMs = 5000): ReadinessCheck & { close(): Promise<void> } {
-  let admin: ReturnType<Kafka["admin"]> | null = null;
+export function kafkaCheck(kafka: KafkaClient, ttlMs = 5000): ReadinessCheck & { close(): Promise<void> } {
+  let admin: ReturnType<KafkaClient["admin"]> | null = null;
   let connected: Promise<void> | null = null;
   const inner = cachedCheck(
     "kafka",

@@ -4,7 +4,8 @@
  * `__connect.errors.*` context headers when errors.deadletterqueue.context.headers.enable=true. The send is
  * acknowledged before the task moves on, so a record is never committed past without being in the DLQ.
  */
-import type { Admin, IHeaders, Producer } from "kafkajs";
+
+import type { KafkaAdmin, KafkaProducer, RecordHeaders } from "../kafka/types.js";
 import type { Logger } from "../log/logger.js";
 import { type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
 import type { ErrorContext, ErrorReporter } from "./error-handler.js";
@@ -17,8 +18,8 @@ export interface DeadLetterQueueOptions {
   readonly contextHeaders: boolean;
   readonly connector: string;
   readonly taskId: number;
-  readonly producer: Producer;
-  readonly admin: Admin;
+  readonly producer: KafkaProducer;
+  readonly admin: KafkaAdmin;
   readonly logger: Logger;
   /** defaults to the process's worker metrics (see metrics/task-metrics.ts) */
   readonly metrics?: TaskMetrics;
@@ -68,7 +69,7 @@ export class DeadLetterQueueReporter implements ErrorReporter {
 
   async report(error: unknown, ctx: ErrorContext): Promise<void> {
     const r = ctx.record;
-    const headers: IHeaders = {};
+    const headers: RecordHeaders = {};
     if (r.headers) for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) headers[k] = v;
     if (this.o.contextHeaders) {
       const e = error instanceof Error ? error : new Error(String(error));

@@ -9,10 +9,16 @@
  * the broker bumps the epoch of that transactional id, aborts the old owner's open transaction and refuses
  * the old producer from then on (INVALID_PRODUCER_EPOCH / PRODUCER_FENCED), so the old owner stops.
  */
-import type { Kafka, RecordMetadata as KafkaRecordMetadata, Message, Producer, TopicMessages } from "kafkajs";
 import { ConnectError } from "../errors.js";
 import type { WorkerConfig } from "../herder/worker-config.js";
 import { createProducer, isRetriable } from "../kafka/client.js";
+import type {
+  KafkaClient,
+  KafkaProducer,
+  RecordMetadata as KafkaRecordMetadata,
+  ProduceMessage,
+  TopicMessages,
+} from "../kafka/types.js";
 import type { Logger } from "../log/logger.js";
 import { KafkaOffsetStore } from "../state/kafka/kafka-offset-store.js";
 import { canonicalJson, type OffsetEntry, type OffsetStore } from "../state/types.js";
@@ -127,7 +133,7 @@ export function connectorTransactionSettings(
 }
 
 export interface TransactionalWriterOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly transactionalId: string;
   readonly connector: string;
   readonly offsets: KafkaOffsetStore;
@@ -141,7 +147,7 @@ export function sourceTransactions(
   config: WorkerConfig,
   connectorConfig: Readonly<Record<string, string>>,
   offsets: OffsetStore,
-  kafka: Kafka,
+  kafka: KafkaClient,
   id: { connector: string; task: number },
   logger: Logger,
 ): TransactionalWriter | null {
@@ -170,7 +176,7 @@ export function sourceTransactions(
 export class TransactionalWriter implements SourceTransactions {
   readonly boundary: TransactionBoundary;
   readonly intervalMs: number;
-  private producer: Producer | null = null;
+  private producer: KafkaProducer | null = null;
   private closed = false;
   private readonly log: Logger;
 
@@ -208,7 +214,7 @@ export class TransactionalWriter implements SourceTransactions {
     offsets: readonly OffsetEntry[],
     signal: AbortSignal,
   ): Promise<KafkaRecordMetadata[]> {
-    const offsetMessages: Message[] = this.o.offsets
+    const offsetMessages: ProduceMessage[] = this.o.offsets
       .records(this.o.connector, offsets)
       .map((r) => ({ key: r.key, value: r.value }));
     for (let attempt = 0; ; attempt++) {
@@ -271,7 +277,7 @@ export class TransactionalWriter implements SourceTransactions {
     );
   }
 
-  private async ready(): Promise<Producer> {
+  private async ready(): Promise<KafkaProducer> {
     if (this.closed) throw new ConnectError(`The producer of ${this.o.transactionalId} was closed`);
     if (this.producer) return this.producer;
     const p = createProducer(this.o.kafka, {

@@ -2,9 +2,9 @@
  * The per-connector record stages between a task and Kafka: transforms, then key/value/header converters
  * (source direction), or converters then transforms (sink direction).
  */
-import type { IHeaders, Message } from "kafkajs";
 import type { Converter, HeaderConverter, SchemaAndValue } from "../api/converter.js";
 import type { ConnectRecord, Header, SinkRecord, SourceRecord } from "../api/records.js";
+import type { ProduceMessage, RecordHeaders } from "../kafka/types.js";
 
 export interface TransformChain {
   apply<R extends ConnectRecord>(record: R): R | null;
@@ -38,7 +38,7 @@ export class ConverterStageError extends Error {
 /** A source record turned into a Kafka message, ready to send. */
 export interface OutgoingMessage {
   readonly topic: string;
-  readonly message: Message;
+  readonly message: ProduceMessage;
 }
 
 export function toKafkaMessage(record: SourceRecord, converters: Converters): OutgoingMessage {
@@ -55,7 +55,7 @@ export function toKafkaMessage(record: SourceRecord, converters: Converters): Ou
   } catch (e) {
     throw new ConverterStageError("VALUE_CONVERTER", converters.classNames.value, e);
   }
-  let headers: IHeaders | undefined;
+  let headers: RecordHeaders | undefined;
   if (record.headers.length > 0) {
     headers = {};
     for (const h of record.headers) {
@@ -71,7 +71,7 @@ export function toKafkaMessage(record: SourceRecord, converters: Converters): Ou
       else headers[h.key] = [...(Array.isArray(prev) ? prev : [prev]), bytes ?? Buffer.alloc(0)] as Buffer[];
     }
   }
-  const message: Message = {
+  const message: ProduceMessage = {
     key,
     value,
     ...(record.kafkaPartition !== null ? { partition: record.kafkaPartition } : {}),
@@ -86,12 +86,12 @@ export interface IncomingMessage {
   readonly timestamp: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly headers?: IHeaders;
+  readonly headers?: RecordHeaders;
 }
 
 const NO_HEADERS: readonly Header[] = Object.freeze([]);
 
-function convertHeaders(topic: string, raw: IHeaders, converters: Converters): readonly Header[] {
+function convertHeaders(topic: string, raw: RecordHeaders, converters: Converters): readonly Header[] {
   let headers: Header[] | null = null;
   // for-in avoids allocating an entries array for the (usual) empty headers object
   for (const k in raw) {

@@ -3,11 +3,11 @@
  * offset.flush.interval.ms, and on stop: flush() then commit the consumer offsets. Offsets are committed
  * only for records put() and flush() accepted, so a crash re-delivers, never skips.
  */
-import type { Consumer, EachBatchPayload } from "kafkajs";
 import type { SinkTask, SinkTaskContext, TaskConfig } from "../api/connector.js";
 import { RetriableError } from "../api/errors.js";
 import type { SinkRecord, TopicPartition } from "../api/records.js";
 import { ConnectError } from "../errors.js";
+import type { EachBatchPayload, KafkaConsumer } from "../kafka/types.js";
 import type { Logger } from "../log/logger.js";
 import { secondsSince, type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
 import { TransformStageError } from "../transforms/chain.js";
@@ -27,7 +27,7 @@ export interface SinkTaskRunnerOptions {
   readonly taskId: number;
   readonly task: SinkTask;
   readonly config: TaskConfig;
-  readonly consumer: Consumer;
+  readonly consumer: KafkaConsumer;
   readonly topics: readonly string[] | RegExp;
   readonly chain: TransformChain;
   readonly converters: Converters;

@@ -8,10 +8,10 @@
  * and their offsets: one per poll() (transaction.boundary=poll) or one per interval; nothing goes through
  * the offset store's periodic flush, and a task fenced by a newer owner stops without failing.
  */
-import type { RecordMetadata as KafkaRecordMetadata, Producer, TopicMessages } from "kafkajs";
 import type { SourceTask, SourceTaskContext, TaskConfig } from "../api/connector.js";
 import type { RecordMetadata, SourceOffset, SourcePartition, SourceRecord } from "../api/records.js";
 import { isRetriable } from "../kafka/client.js";
+import type { KafkaProducer, RecordMetadata as KafkaRecordMetadata, TopicMessages } from "../kafka/types.js";
 import type { Logger } from "../log/logger.js";
 import { secondsSince, type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
 import { type OffsetStore, offsetKey } from "../state/types.js";
@@ -35,7 +35,7 @@ export interface SourceTaskRunnerOptions {
   readonly task: SourceTask;
   readonly config: TaskConfig;
   /** the producer of the at-least-once path; unused (may be absent) with `transactions` */
-  readonly producer?: Producer;
+  readonly producer?: KafkaProducer;
   /** exactly-once: records and offsets in one transaction (exactly-once.ts) */
   readonly transactions?: SourceTransactions;
   /** distributed: false once this worker may no longer write for the task (its lease is not surely held) */

@@ -4,7 +4,8 @@
  * writes to the first time it sees it, with the settings of the first group in topic.creation.groups whose
  * include matches and exclude does not (whole-name regex matches), else the default group.
  */
-import type { Admin, ITopicConfig } from "kafkajs";
+
+import type { KafkaAdmin, NewTopic } from "../kafka/types.js";
 import type { Logger } from "../log/logger.js";
 
 interface Group {
@@ -101,7 +102,7 @@ export class TopicCreator {
 
   constructor(
     private readonly groups: readonly Group[],
-    private readonly admin: Admin,
+    private readonly admin: KafkaAdmin,
     private readonly log: Logger,
   ) {}
 
@@ -121,7 +122,7 @@ export class TopicCreator {
         this.known.add(topic);
         continue;
       }
-      const configEntries: ITopicConfig["configEntries"] = Object.entries(g.configs).map(([name, value]) => ({
+      const configEntries: NewTopic["configEntries"] = Object.entries(g.configs).map(([name, value]) => ({
         name,
         value,
       }));

@@ -2,13 +2,13 @@
  * Runs connector and task instances on this process: builds each task's converters, transform chain and
  * Kafka client, and keeps the handles so the herder can stop them. It decides nothing about *what* runs.
  */
-import type { Kafka } from "kafkajs";
 import type { Connector, ConnectorContext, ConnectorPlugin, TaskConfig } from "../api/connector.js";
 import type { Converter, HeaderConverter } from "../api/converter.js";
 import { ConnectError } from "../errors.js";
 import { subConfig, type WorkerConfig } from "../herder/worker-config.js";
 import { createProducer } from "../kafka/client.js";
 import { evictStaleMemberOnRestart } from "../kafka/stale-member-eviction.js";
+import type { KafkaClient } from "../kafka/types.js";
 import type { Logger } from "../log/logger.js";
 import type { PluginRegistry } from "../plugins/registry.js";
 import type { OffsetStore } from "../state/types.js";
@@ -33,7 +33,7 @@ export interface WorkerOptions {
   readonly workerId: string;
   readonly plugins: PluginRegistry;
   readonly offsets: OffsetStore;
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly chainFactory: ChainFactory;
   readonly logger: Logger;
 }

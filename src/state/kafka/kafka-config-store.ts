@@ -18,8 +18,8 @@
  * Writing: records of one operation go out in one ordered request and the operation resolves once they are
  * read back (read to end), so the caller sees its own write and everything before it.
  */
-import type { Kafka } from "kafkajs";
 import type { TaskConfig } from "../../api/connector.js";
+import type { KafkaClient } from "../../kafka/types.js";
 import type { Logger } from "../../log/logger.js";
 import { FENCE_HEADER, FenceTracker, parseFence } from "../fencing.js";
 import { Listeners } from "../listeners.js";
@@ -48,7 +48,7 @@ import { KafkaLog, type LogRecord, type LogWrite } from "./kafka-log.js";
 import { configTopicSpec, ensureStateTopicWith } from "./topics.js";
 
 export interface KafkaConfigStoreOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   /** config.storage.topic */
   readonly topic: string;
   readonly logger: Logger;

@@ -21,10 +21,18 @@
  * the worker's view); its last error shows in the message of a `readToEnd()` that times out.
  */
 import { randomUUID } from "node:crypto";
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from "kafkajs";
 import { ConnectError } from "../../errors.js";
 import { createProducer, isRetriable } from "../../kafka/client.js";
 import { evictStaleMemberOnRestart } from "../../kafka/stale-member-eviction.js";
+import type {
+  EachBatchPayload,
+  FetchedMessage,
+  KafkaAdmin,
+  KafkaClient,
+  KafkaConsumer,
+  KafkaProducer,
+  ProduceMessage,
+} from "../../kafka/types.js";
 import type { Logger } from "../../log/logger.js";
 
 export class KafkaLogError extends ConnectError {
@@ -52,7 +60,7 @@ export interface LogWrite {
 }
 
 export interface KafkaLogOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly topic: string;
   readonly logger: Logger;
   /**
@@ -104,9 +112,9 @@ export class KafkaLog {
   private readonly log: Logger;
   private readonly timeoutMs: number;
   private state: "new" | "starting" | "running" | "stopping" | "stopped" = "new";
-  private admin: Admin | undefined;
-  private producer: Producer | undefined;
-  private consumer: Consumer | undefined;
+  private admin: KafkaAdmin | undefined;
+  private producer: KafkaProducer | undefined;
+  private consumer: KafkaConsumer | undefined;
   /** partition → offset after the last record passed */
   private readonly positions = new Map<number, number>();
   private readonly waiters = new Set<Waiter>();
@@ -162,7 +170,7 @@ export class KafkaLog {
     this.log.info({ groupId: this.groupId, ...this.timings }, "read the topic to its end");
   }
 
-  private newConsumer(): Consumer {
+  private newConsumer(): KafkaConsumer {
     const sessionTimeout = this.o.sessionTimeoutMs ?? 10_000;
     const consumer = this.o.kafka.consumer({
       groupId: this.groupId,
@@ -183,7 +191,7 @@ export class KafkaLog {
     return consumer;
   }
 
-  private async runConsumer(consumer: Consumer): Promise<void> {
+  private async runConsumer(consumer: KafkaConsumer): Promise<void> {
     await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
@@ -313,7 +321,7 @@ export class KafkaLog {
     this.log.debug({ groupId: this.groupId }, "stopped");
   }
 
-  private listen(consumer: Consumer): void {
+  private listen(consumer: KafkaConsumer): void {
     const { END_BATCH_PROCESS, CRASH, GROUP_JOIN } = consumer.events;
     // batches that kafkajs filtered to nothing (transaction markers, aborted records) only show up here
     consumer.on(END_BATCH_PROCESS, (e) => {
@@ -439,7 +447,7 @@ export class KafkaLog {
    * kafkajs's fetchTopicOffsets gives up at once on NOT_LEADER_FOR_PARTITION, which a broker answers while a
    * leader moves and, for a moment, for a topic just created; such errors are retried here until the timeout.
    */
-  private async fetchEndOffsets(admin: Admin): Promise<EndOffsets> {
+  private async fetchEndOffsets(admin: KafkaAdmin): Promise<EndOffsets> {
     const deadline = Date.now() + this.timeoutMs;
     for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
       try {
@@ -461,7 +469,7 @@ export class KafkaLog {
     const producer = this.producer;
     while (this.queue.length > 0) {
       const round = this.queue.splice(0);
-      const messages: Message[] = [];
+      const messages: ProduceMessage[] = [];
       // index of each pending write's last message
       const lastIndex = round.map((p) => {
         for (const r of p.records) messages.push(toMessage(r));
@@ -502,7 +510,7 @@ export class KafkaLog {
   }
 }
 
-function toRecord(partition: number, m: KafkaMessage): LogRecord {
+function toRecord(partition: number, m: FetchedMessage): LogRecord {
   const headers: Record<string, Buffer> = {};
   for (const [k, v] of Object.entries(m.headers ?? {})) {
     const first = Array.isArray(v) ? v[0] : v;
@@ -511,13 +519,13 @@ function toRecord(partition: number, m: KafkaMessage): LogRecord {
   return { partition, offset: m.offset, key: m.key, value: m.value, headers };
 }
 
-function toMessage(w: LogWrite): Message {
+function toMessage(w: LogWrite): ProduceMessage {
   return w.headers
     ? { key: w.key, value: w.value, headers: { ...w.headers } }
     : { key: w.key, value: w.value };
 }
 
-function size(m: Message): number {
+function size(m: ProduceMessage): number {
   const len = (v: string | Buffer | null | undefined) =>
     v == null ? 0 : typeof v === "string" ? Buffer.byteLength(v) : v.length;
   let n = len(m.key) + len(m.value) + 64;
@@ -526,8 +534,8 @@ function size(m: Message): number {
 }
 
 /** Splits messages into requests of at most MAX_REQUEST_BYTES (a larger single message goes alone). */
-function* chunks(messages: Message[]): Generator<Message[]> {
-  let current: Message[] = [];
+function* chunks(messages: ProduceMessage[]): Generator<ProduceMessage[]> {
+  let current: ProduceMessage[] = [];
   let bytes = 0;
   for (const m of messages) {
     const s = size(m);

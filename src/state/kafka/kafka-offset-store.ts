@@ -12,8 +12,8 @@
  * get() and list() answer from the view: a task that takes over a partition must readToEnd() first to see
  * the last offsets its previous owner wrote.
  */
-import type { Kafka } from "kafkajs";
 import type { SourceOffset, SourcePartition } from "../../api/records.js";
+import type { KafkaClient } from "../../kafka/types.js";
 import type { Logger } from "../../log/logger.js";
 import { canonicalJson, type OffsetEntry, type OffsetStore, offsetKey } from "../types.js";
 import { parseJsonBytes, parseOffset, parseOffsetKey, serializeOffset } from "./codec.js";
@@ -21,7 +21,7 @@ import { KafkaLog, type LogRecord, type LogWrite } from "./kafka-log.js";
 import { ensureStateTopicWith, offsetTopicSpec } from "./topics.js";
 
 export interface KafkaOffsetStoreOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   /** offset.storage.topic */
   readonly topic: string;
   readonly logger: Logger;

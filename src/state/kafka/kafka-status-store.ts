@@ -11,7 +11,8 @@
  *   whose generation is not above that of its cached RUNNING status is ignored.
  * Writes: `safe` is Kafka's putSafe, decided on this store's view; every write resolves once it is read back.
  */
-import type { Kafka } from "kafkajs";
+
+import type { KafkaClient } from "../../kafka/types.js";
 import type { Logger } from "../../log/logger.js";
 import { FENCE_HEADER, FenceTracker, parseFence } from "../fencing.js";
 import { Listeners } from "../listeners.js";
@@ -29,7 +30,7 @@ import { KafkaLog, type LogRecord, type LogWrite } from "./kafka-log.js";
 import { ensureStateTopicWith, statusTopicSpec } from "./topics.js";
 
 export interface KafkaStatusStoreOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   /** status.storage.topic */
   readonly topic: string;
   readonly logger: Logger;

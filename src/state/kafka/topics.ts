@@ -7,8 +7,8 @@
  *   more than one partition: compaction and ordering are what make the stored state correct.
  * If the policy cannot be described (ACLs), the check is skipped with an info line, as Kafka does.
  */
-import type { Admin, ConfigResourceTypes, Kafka } from "kafkajs";
 import { ConnectError } from "../../errors.js";
+import { type KafkaAdmin, type KafkaClient, TOPIC_CONFIG_RESOURCE } from "../../kafka/types.js";
 import type { Logger } from "../../log/logger.js";
 
 export class StateTopicError extends ConnectError {
@@ -89,12 +89,9 @@ export interface EnsuredTopic {
   readonly policyChecked: boolean;
 }
 
-/** kafkajs's ConfigResourceTypes.TOPIC (the enum is a runtime value; kafkajs loads only through client.ts) */
-const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
-
 /** Creates the topic if it is missing, then checks it; throws StateTopicError when it is unfit. */
 export async function ensureStateTopic(
-  admin: Admin,
+  admin: KafkaAdmin,
   spec: StateTopicSpec,
   logger: Logger,
 ): Promise<EnsuredTopic> {
@@ -165,7 +162,7 @@ export async function ensureStateTopic(
 
 /** Connects an admin of its own, ensures the topic, disconnects. */
 export async function ensureStateTopicWith(
-  kafka: Kafka,
+  kafka: KafkaClient,
   spec: StateTopicSpec,
   logger: Logger,
 ): Promise<EnsuredTopic> {
@@ -188,7 +185,7 @@ export async function ensureStateTopicWith(
 const NOT_YET = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE"]);
 
 /** The topic's partition count, once every partition has a leader (waits up to `timeoutMs`). */
-async function partitionCount(admin: Admin, topic: string, timeoutMs = 30_000): Promise<number> {
+async function partitionCount(admin: KafkaAdmin, topic: string, timeoutMs = 30_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let last: unknown;
@@ -213,11 +210,11 @@ async function partitionCount(admin: Admin, topic: string, timeoutMs = 30_000): 
 }
 
 /** The topic's cleanup.policy values (lower case), or undefined when they cannot be described. */
-async function cleanupPolicy(admin: Admin, topic: string, log: Logger): Promise<string[] | undefined> {
+async function cleanupPolicy(admin: KafkaAdmin, topic: string, log: Logger): Promise<string[] | undefined> {
   let value: string | undefined;
   try {
     const { resources } = await admin.describeConfigs({
-      resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ["cleanup.policy"] }],
+      resources: [{ type: TOPIC_CONFIG_RESOURCE, name: topic, configNames: ["cleanup.policy"] }],
       includeSynonyms: false,
     });
     const entry = resources

@@ -38,7 +38,7 @@ it("a state-topic reader whose consumer crashed in a broker outage reads again w
     clientId: uniqueName("stale-member"),
     logger,
     // give up fast, so that the reader's consumer crashes while the broker is away or still loading
-    extra: { retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 200 } },
+    retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 200 },
   });
   const topic = uniqueName("stale-member");
   const admin = kafka.admin();

@@ -3,9 +3,9 @@
  * transaction does not hold a reader up), a transaction holds records and offsets together, and a new owner
  * of a transactional id fences the old one, whose open transaction is aborted and stays invisible.
  */
-import type { Producer } from "kafkajs";
 import { afterAll, describe, expect, it } from "vitest";
 import { createProducer } from "../../../src/kafka/client.js";
+import type { KafkaProducer } from "../../../src/kafka/types.js";
 import {
   connectorTransactionSettings,
   ProducerFencedError,
@@ -32,7 +32,7 @@ async function committedValues(topic: string): Promise<string[]> {
   if (remaining.size === 0) return out;
   const consumer = k.consumer({ groupId: uniqueName("eos-reader") });
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}`)), 30_000);
     const done = (p: number, next: number) => {
@@ -64,7 +64,7 @@ describe("read-committed end offsets", () => {
     const topic = uniqueName("eos-lso");
     await createTopic(topic, 1, {});
     const k = kafka();
-    const producer: Producer = createProducer(k, {
+    const producer: KafkaProducer = createProducer(k, {
       transactionalId: uniqueName("eos-lso-tx"),
       idempotent: true,
       maxInFlightRequests: 1,

@@ -2,14 +2,14 @@
  * Helpers for the state tests on the shared broker. kafkajs is reached only through src/kafka/client.ts so
  * that its patch loads first. Every test names its own topics (uniqueName) and deletes only those.
  */
-import type { Admin, Kafka, Producer } from "kafkajs";
 import { createKafka } from "../../../src/kafka/client.js";
+import type { KafkaAdmin, KafkaClient, KafkaProducer } from "../../../src/kafka/types.js";
 import { createLogger, type Logger } from "../../../src/log/logger.js";
 import { KAFKA_BOOTSTRAP, uniqueName } from "../../support/env.js";
 
 export const silentLogger: Logger = createLogger("state-test", process.env.FERRY_TEST_LOG_LEVEL ?? "silent");
 
-export function kafka(): Kafka {
+export function kafka(): KafkaClient {
   return createKafka({
     brokers: [KAFKA_BOOTSTRAP],
     clientId: uniqueName("state-test"),
@@ -17,7 +17,7 @@ export function kafka(): Kafka {
   });
 }
 
-export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(fn: (admin: KafkaAdmin) => Promise<T>): Promise<T> {
   const admin = kafka().admin();
   await admin.connect();
   try {
@@ -50,7 +50,7 @@ export async function createTopic(
 }
 
 /** Until every partition of a new topic answers ListOffsets (its leader has loaded it). */
-async function waitUntilServed(admin: Admin, topic: string): Promise<void> {
+async function waitUntilServed(admin: KafkaAdmin, topic: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
@@ -101,7 +101,7 @@ export async function produceRaw(topic: string, records: RawRecord[]): Promise<v
 }
 
 /** A transactional producer, for control batches in a topic. */
-export async function transactionalProducer(): Promise<Producer> {
+export async function transactionalProducer(): Promise<KafkaProducer> {
   const producer = kafka().producer({
     transactionalId: uniqueName("state-test-tx"),
     idempotent: true,

@@ -1,6 +1,6 @@
 /** Creating and checking the internal topics on the real broker. */
-import type { Admin } from "kafkajs";
 import { afterAll, describe, expect, it } from "vitest";
+import { type KafkaAdmin, TOPIC_CONFIG_RESOURCE } from "../../../src/kafka/types.js";
 import { KafkaConfigStore } from "../../../src/state/kafka/kafka-config-store.js";
 import { KafkaOffsetStore } from "../../../src/state/kafka/kafka-offset-store.js";
 import { KafkaStatusStore } from "../../../src/state/kafka/kafka-status-store.js";
@@ -25,11 +25,12 @@ afterAll(async () => {
   await deleteTopics(...topics);
 });
 
-async function describeTopic(admin: Admin, topic: string) {
+async function describeTopic(admin: KafkaAdmin, topic: string) {
   const md = await admin.fetchTopicMetadata({ topics: [topic] });
   const { resources } = await admin.describeConfigs({
-    // ConfigResourceTypes.TOPIC
-    resources: [{ type: 2, name: topic, configNames: ["cleanup.policy", "min.compaction.lag.ms"] }],
+    resources: [
+      { type: TOPIC_CONFIG_RESOURCE, name: topic, configNames: ["cleanup.policy", "min.compaction.lag.ms"] },
+    ],
     includeSynonyms: false,
   });
   const configs = Object.fromEntries(

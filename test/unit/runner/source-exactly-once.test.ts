@@ -4,10 +4,10 @@
  * offsets they carry go in one transaction, never part of a poll, nothing through the offset store, and a
  * fenced task stops without reporting a failure.
  */
-import type { RecordMetadata, TopicMessages } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import type { SourceTask } from "../../../src/api/connector.js";
 import { type SourceRecord, sourceRecord } from "../../../src/api/records.js";
+import type { RecordMetadata, TopicMessages } from "../../../src/kafka/types.js";
 import { ProducerFencedError, type SourceTransactions } from "../../../src/runner/exactly-once.js";
 import type { OffsetEntry, OffsetStore } from "../../../src/state/types.js";
 import { sourceRunner, until } from "./source-runner-fixture.js";

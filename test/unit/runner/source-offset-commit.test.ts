@@ -4,10 +4,10 @@
  * slow commit (an offsets topic whose broker is away) does not stop polling and is given up after
  * offset.flush.timeout.ms; a failing last commit at stop is not a task failure. As Kafka Connect's offset committer.
  */
-import type { Producer, RecordMetadata } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import type { SourceTask } from "../../../src/api/connector.js";
 import { sourceRecord } from "../../../src/api/records.js";
+import type { KafkaProducer, RecordMetadata } from "../../../src/kafka/types.js";
 import type { OffsetEntry, OffsetStore } from "../../../src/state/types.js";
 import { sourceRunner, until } from "./source-runner-fixture.js";
 
@@ -30,7 +30,7 @@ const producer = {
   async sendBatch({ topicMessages }: { topicMessages: { topic: string }[] }): Promise<RecordMetadata[]> {
     return topicMessages.map((t) => ({ topicName: t.topic, partition: 0, errorCode: 0, baseOffset: "0" }));
   },
-} as unknown as Producer;
+} as unknown as KafkaProducer;
 
 function runner(task: SourceTask, write: (entries: readonly OffsetEntry[]) => Promise<void>) {
   const offsets: OffsetStore = {

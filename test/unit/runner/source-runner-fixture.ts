@@ -1,8 +1,8 @@
 /** A SourceTaskRunner for unit tests: String converters, no error tolerance, status changes as events. */
-import type { Producer } from "kafkajs";
 import type { SourceTask } from "../../../src/api/connector.js";
 import { SimpleHeaderConverter } from "../../../src/converters/simple-header-converter.js";
 import { StringConverter } from "../../../src/converters/string-converter.js";
+import type { KafkaProducer } from "../../../src/kafka/types.js";
 import { createLogger } from "../../../src/log/logger.js";
 import { RecordErrorHandler } from "../../../src/runner/error-handler.js";
 import type { SourceTransactions } from "../../../src/runner/exactly-once.js";
@@ -16,7 +16,7 @@ export interface FixtureOptions {
   readonly task: SourceTask;
   readonly offsets: OffsetStore;
   readonly transactions?: SourceTransactions;
-  readonly producer?: Producer;
+  readonly producer?: KafkaProducer;
   readonly offsetFlushIntervalMs: number;
 }
 
