@@ -14,9 +14,13 @@
  * recordBatch/v0/decoder.js (every fetched record batch): upstream allocates a Decoder per record and
  * parses the batch's first offset and timestamp into a Long for every record; ./record-batch-decoder
  * returns the same objects reading straight from the buffer (see there).
+ *
+ * The patches are written against kafkajs's internals of one release (./kafkajs-version.ts): loading this
+ * module with any other kafkajs installed throws before anything is replaced.
  */
 import { createRequire, Module } from "node:module";
 import { filterAbortedMessages } from "./filter-aborted-messages.js";
+import { checkKafkajsVersion, installedKafkajsVersion } from "./kafkajs-version.js";
 import { produceRequestV3 } from "./produce-request.js";
 import { decodeRecordBatch } from "./record-batch-decoder.js";
 
@@ -60,6 +64,7 @@ function replaceModule(request: string, exports: unknown): void {
   require.cache[path] = m;
 }
 
+checkKafkajsVersion(installedKafkajsVersion());
 replaceModule("kafkajs/src/producer/groupMessagesPerPartition.js", groupMessagesPerPartition);
 replaceModule("kafkajs/src/protocol/requests/produce/v3/request.js", produceRequestV3);
 replaceModule("kafkajs/src/protocol/recordBatch/v0/decoder.js", decodeRecordBatch);
