@@ -27,6 +27,8 @@ export interface KafkaClientOptions {
   readonly retry?: RetryOptions;
   /** drops the client's own log lines (tests that provoke failures on purpose) */
   readonly silent?: boolean;
+  /** how long opening a connection to a broker may take; kafkajs's default (1 s) when not given */
+  readonly connectionTimeoutMs?: number;
 }
 
 const levelName: Record<number, "error" | "warn" | "info" | "debug"> = {
@@ -77,11 +79,8 @@ export function createKafka(opts: KafkaClientOptions): KafkaClient {
       },
     // waits capped at 1 s as the Java clients' reconnect/retry backoff maximum, so a broker that comes back
     // is used within a second; 20 retries keep about the budget of kafkajs's defaults (~17 s) before giving up
-    retry: opts.retry ?? {
-      initialRetryTime: 100,
-      retries: 20,
-      maxRetryTime: 1000,
-    },
+    retry: opts.retry ?? { initialRetryTime: 100, retries: 20, maxRetryTime: 1000 },
+    ...(opts.connectionTimeoutMs === undefined ? {} : { connectionTimeout: opts.connectionTimeoutMs }),
     ...opts.security,
   };
   return new KafkajsClient(new Kafka(config));

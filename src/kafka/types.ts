@@ -290,11 +290,7 @@ export interface ConfigsQuery {
 
 export interface ConfigsDescription {
   resources: {
-    configEntries: {
-      configName: string;
-      configValue: string;
-      isDefault: boolean;
-    }[];
+    configEntries: { configName: string; configValue: string; isDefault: boolean }[];
     errorCode: number;
     errorMessage: string;
     resourceName: string;

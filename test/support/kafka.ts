@@ -1,9 +1,14 @@
 /** Test helpers on a real Kafka broker: topics and reading what a topic holds. */
-import { Kafka, logLevel } from "kafkajs";
+import { createKafka } from "../../src/kafka/client.js";
+import type { KafkaClient } from "../../src/kafka/types.js";
+import { createLogger } from "../../src/log/logger.js";
 import { KAFKA_BOOTSTRAP, uniqueName } from "./env.js";
 
-export function testKafka(): Kafka {
-  return new Kafka({ clientId: uniqueName("test"), brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
+const logger = createLogger("test-kafka", "silent");
+
+/** A client through Ferry's Kafka port (kafkajs with its patches, which must load before kafkajs itself). */
+export function testKafka(): KafkaClient {
+  return createKafka({ clientId: uniqueName("test"), brokers: [KAFKA_BOOTSTRAP], logger, silent: true });
 }
 
 /**
@@ -72,7 +77,7 @@ export async function readTopic(topic: string): Promise<ReadMessage[]> {
   if (remaining.size === 0) return out;
   const consumer = kafka.consumer({ groupId: uniqueName("reader") });
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}`)), 60_000);
     consumer

@@ -10,7 +10,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Kafka, logLevel } from "kafkajs";
+import { createKafka } from "../../src/kafka/client.js";
+import { createLogger } from "../../src/log/logger.js";
 import { tempDir } from "./files.js";
 import { freePort } from "./ports.js";
 import { runsDir } from "./worker-process.js";
@@ -36,12 +37,13 @@ function kafkaLib(): string {
 }
 
 async function reachable(bootstrap: string): Promise<boolean> {
-  const admin = new Kafka({
+  const admin = createKafka({
     clientId: "private-kafka-probe",
     brokers: [bootstrap],
-    logLevel: logLevel.NOTHING,
+    logger: createLogger("private-kafka-probe", "silent"),
+    silent: true,
     retry: { retries: 0 },
-    connectionTimeout: 1_000,
+    connectionTimeoutMs: 1_000,
   }).admin();
   try {
     await admin.connect();
