@@ -12,6 +12,7 @@
 import { ConnectError } from "../errors.js";
 import type { WorkerConfig } from "../herder/worker-config.js";
 import { createProducer, isRetriable } from "../kafka/client.js";
+import { errorChain, isProducerFenced } from "../kafka/errors.js";
 import type {
   KafkaClient,
   KafkaProducer,
@@ -61,17 +62,9 @@ export class ProducerFencedError extends ConnectError {
   }
 }
 
-const FENCED_TYPES = new Set(["INVALID_PRODUCER_EPOCH", "PRODUCER_FENCED", "TRANSACTIONAL_ID_FENCED"]);
-
-/** Whether a kafkajs error (or one it wraps) says that a newer producer with our transactional id exists. */
+/** Whether an error (or one it wraps) says that a newer producer with our transactional id exists. */
 export function isFenced(e: unknown): boolean {
-  for (let cur = e, depth = 0; cur instanceof Error && depth < 5; depth++) {
-    const err = cur as Error & { type?: string; originalError?: unknown };
-    if (err instanceof ProducerFencedError) return true;
-    if (err.type && FENCED_TYPES.has(err.type)) return true;
-    cur = err.originalError ?? err.cause;
-  }
-  return false;
+  return errorChain(e).some((err) => err instanceof ProducerFencedError) || isProducerFenced(e);
 }
 
 /** The worker's exactly.once.source.support, checked (worker-config.ts defines the key). */

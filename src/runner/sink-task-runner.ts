@@ -7,6 +7,7 @@ import type { SinkTask, SinkTaskContext, TaskConfig } from "../api/connector.js"
 import { RetriableError } from "../api/errors.js";
 import type { SinkRecord, TopicPartition } from "../api/records.js";
 import { ConnectError } from "../errors.js";
+import { isRebalance } from "../kafka/errors.js";
 import type { EachBatchPayload, KafkaConsumer } from "../kafka/types.js";
 import type { Logger } from "../log/logger.js";
 import { secondsSince, type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
@@ -377,24 +378,4 @@ export class SinkTaskRunner {
     this.metrics.offsetCommit("sink", secondsSince(start), true);
     this.log.debug({ partitions: snapshot.size }, "sink offsets committed");
   }
-}
-
-const REBALANCE_TYPES = new Set([
-  "REBALANCE_IN_PROGRESS",
-  "NOT_COORDINATOR_FOR_GROUP",
-  "ILLEGAL_GENERATION",
-  "UNKNOWN_MEMBER_ID",
-]);
-
-/**
- * kafkajs's isRebalancing, plus a member the coordinator no longer knows: the group will be rejoined.
- * kafkajs wraps the protocol error once its retries are spent (KafkaJSNonRetriableError.originalError).
- */
-function isRebalance(e: unknown): boolean {
-  for (let cur = e, depth = 0; cur instanceof Error && depth < 5; depth++) {
-    const err = cur as Error & { type?: string; originalError?: unknown };
-    if (err.type && REBALANCE_TYPES.has(err.type)) return true;
-    cur = err.originalError ?? err.cause;
-  }
-  return false;
 }
