@@ -8,13 +8,13 @@ import { Membership } from "../cluster/membership.js";
 import { createRedis, redactRedisUrl } from "../cluster/redis.js";
 import { UnitLeases } from "../cluster/unit-leases.js";
 import { UnitQueues } from "../cluster/unit-queues.js";
-import { loadWorkerProperties } from "../config/worker-file.js";
-import { DistributedHerder } from "../herder/distributed-herder.js";
 import {
   type DistributedWorkerConfig,
   parseDistributedWorkerConfig,
   workerId,
-} from "../herder/worker-config.js";
+} from "../config/worker-config.js";
+import { loadWorkerProperties } from "../config/worker-file.js";
+import { DistributedHerder } from "../herder/distributed-herder.js";
 import { LoggerLevels } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { herderStateSource } from "../metrics/herder-state.js";

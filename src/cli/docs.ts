@@ -8,14 +8,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ConfigDef, ConfigKey } from "../api/config-def.js";
-import { configKeyInfo, pluginConfigKeyInfos } from "../herder/config-infos.js";
-import { sinkConnectorConfigDef, sourceConnectorConfigDef } from "../herder/connector-config.js";
-import type { ConfigKeyInfo } from "../herder/herder.js";
 import {
   baseWorkerConfigDef,
   distributedWorkerConfigDef,
   standaloneWorkerConfigDef,
-} from "../herder/worker-config.js";
+} from "../config/worker-config.js";
+import { configKeyInfo, pluginConfigKeyInfos } from "../herder/config-infos.js";
+import { sinkConnectorConfigDef, sourceConnectorConfigDef } from "../herder/connector-config.js";
+import type { ConfigKeyInfo } from "../herder/herder.js";
 import { builtinPlugins } from "../plugins/builtin.js";
 import type { PluginType } from "../plugins/registry.js";
 import { openApiDocument } from "../rest/openapi-document.js";
@@ -215,7 +215,7 @@ export function renderConfigReference(): string {
   const out: string[] = [
     "# Configuration reference",
     "",
-    `${GENERATED} Source: the config definitions in \`src/herder/worker-config.ts\`, \`src/herder/connector-config.ts\` and each built-in plugin's \`config()\`; the same definitions validate configs and answer \`GET /connector-plugins/{plugin}/config\`.`,
+    `${GENERATED} Source: the config definitions in \`src/config/worker-config.ts\`, \`src/herder/connector-config.ts\` and each built-in plugin's \`config()\`; the same definitions validate configs and answer \`GET /connector-plugins/{plugin}/config\`.`,
     "",
     "Worker keys can also be set from the environment: `FERRY_` + the key upper-cased with `.` as `_`",
     "(e.g. `FERRY_BOOTSTRAP_SERVERS`). PASSWORD values are never shown by the REST API.",

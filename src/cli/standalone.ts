@@ -5,16 +5,16 @@
  */
 import { hostname } from "node:os";
 import { type ConnectorFile, loadConnectorFile } from "../config/connector-file.js";
+import {
+  parseStandaloneWorkerConfig,
+  type StandaloneWorkerConfig,
+  workerId,
+} from "../config/worker-config.js";
 import { loadWorkerProperties } from "../config/worker-file.js";
 import { buildConfigInfos } from "../herder/config-infos.js";
 import type { ConfigProviders } from "../herder/config-providers.js";
 import { validateConnectorConfig } from "../herder/connector-validation.js";
 import { StandaloneHerder } from "../herder/standalone-herder.js";
-import {
-  parseStandaloneWorkerConfig,
-  type StandaloneWorkerConfig,
-  workerId,
-} from "../herder/worker-config.js";
 import { LoggerLevels } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { herderStateSource } from "../metrics/herder-state.js";

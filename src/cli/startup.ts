@@ -1,6 +1,6 @@
 /** Start-up steps both worker modes share; each failure is a StartupError naming what to fix. */
+import type { WorkerConfig } from "../config/worker-config.js";
 import { ConfigProviderError, ConfigProviders } from "../herder/config-providers.js";
-import type { WorkerConfig } from "../herder/worker-config.js";
 import { createKafka } from "../kafka/client.js";
 import { KafkaSecurityError, kafkaSecurityOptions, workerClientSecurity } from "../kafka/security.js";
 import type { KafkaClient } from "../kafka/types.js";

@@ -10,7 +10,6 @@
  */
 import type { Redis } from "ioredis";
 import type { ConnectorContext, TaskConfig } from "../api/connector.js";
-import { type ClusterSettings, restartBackoffMs } from "../cluster/cluster-config.js";
 import { JobReconciler } from "../cluster/job-reconciler.js";
 import type { ClusterKeys } from "../cluster/keys.js";
 import type { Membership } from "../cluster/membership.js";
@@ -18,6 +17,7 @@ import { DEFAULT_NAME_LOCK, type NameLockOptions } from "../cluster/name-lock.js
 import { type ClusterScaling, desiredWorkers } from "../cluster/scaling.js";
 import type { UnitLeases } from "../cluster/unit-leases.js";
 import { kindOf, UNIT_KINDS, type UnitQueues } from "../cluster/unit-queues.js";
+import { type ClusterSettings, restartBackoffMs } from "../config/cluster-config.js";
 import { ConnectError, describeError, NotFoundError } from "../errors.js";
 import { evictWhenRejoining } from "../kafka/group-member-eviction.js";
 import type { KafkaClient } from "../kafka/types.js";

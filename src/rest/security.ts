@@ -3,7 +3,7 @@
  * TLS stores loaded when a listener is https://. Errors name the key and the file.
  */
 import type { ServerOptions } from "node:https";
-import type { WorkerConfig } from "../herder/worker-config.js";
+import type { WorkerConfig } from "../config/worker-config.js";
 import type { RestSecurityOptions } from "./app.js";
 import { loadRestCredentials } from "./auth.js";
 import { httpsServerOptions } from "./tls.js";

@@ -1,7 +1,7 @@
 /** Serves the Hono app on each configured listener: http://, or https:// with the TLS options given. */
 import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from "node:https";
 import { type ServerType, serve } from "@hono/node-server";
-import type { Listener } from "../herder/worker-config.js";
+import type { Listener } from "../config/worker-config.js";
 
 export interface RunningServer {
   /** the port actually bound (useful with port 0) */

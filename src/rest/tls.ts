@@ -3,8 +3,8 @@
  * `listeners.https.`-prefixed key is present, only the prefixed ones (as Kafka Connect's SSLUtils decides).
  */
 import type { ServerOptions } from "node:https";
+import type { ClientAuthentication } from "../config/rest-config.js";
 import { loadTlsMaterial, lookupIn, SslConfigError } from "../config/ssl-stores.js";
-import type { ClientAuthentication } from "./rest-config.js";
 
 export const HTTPS_PREFIX = "listeners.https.";
 

@@ -9,8 +9,8 @@
  * the broker bumps the epoch of that transactional id, aborts the old owner's open transaction and refuses
  * the old producer from then on (INVALID_PRODUCER_EPOCH / PRODUCER_FENCED), so the old owner stops.
  */
+import type { WorkerConfig } from "../config/worker-config.js";
 import { ConnectError } from "../errors.js";
-import type { WorkerConfig } from "../herder/worker-config.js";
 import { createProducer, isRetriable } from "../kafka/client.js";
 import { errorChain, isProducerFenced } from "../kafka/errors.js";
 import type {

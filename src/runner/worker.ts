@@ -4,8 +4,8 @@
  */
 import type { Connector, ConnectorContext, ConnectorPlugin, TaskConfig } from "../api/connector.js";
 import type { Converter, HeaderConverter } from "../api/converter.js";
+import { subConfig, type WorkerConfig } from "../config/worker-config.js";
 import { ConnectError } from "../errors.js";
-import { subConfig, type WorkerConfig } from "../herder/worker-config.js";
 import { createProducer } from "../kafka/client.js";
 import { evictStaleMemberOnRestart } from "../kafka/stale-member-eviction.js";
 import type { KafkaClient } from "../kafka/types.js";

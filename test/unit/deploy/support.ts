@@ -4,11 +4,11 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { parseProperties } from "../../../src/config/properties.js";
-import { applyEnvOverrides } from "../../../src/config/worker-file.js";
 import {
   type DistributedWorkerConfig,
   parseDistributedWorkerConfig,
-} from "../../../src/herder/worker-config.js";
+} from "../../../src/config/worker-config.js";
+import { applyEnvOverrides } from "../../../src/config/worker-file.js";
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const deployDir = resolve(repo, "deploy");

@@ -1,8 +1,8 @@
 /** CORS as Kafka Connect configures it: off by default; matching origins echoed; preflights answered. */
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { restSecurityConfig } from "../../../src/config/rest-config.js";
 import { createRestApp } from "../../../src/rest/app.js";
-import { restSecurityConfig } from "../../../src/rest/rest-config.js";
 import { herderWith } from "./support.js";
 
 function app(origin: string, methods = "", withAuth = false) {

@@ -4,10 +4,10 @@
  */
 import { z } from "zod";
 import { ConfigDef } from "../api/config-def.js";
-import { type ClusterSettings, clusterSettings, defineClusterKeys } from "../cluster/cluster-config.js";
 import { ConfigValidationError } from "../errors.js";
-import { defineKafkaSecurityKeys } from "../kafka/security.js";
-import { defineRestKeys, type RestSecurityConfig, restSecurityConfig } from "../rest/rest-config.js";
+import { type ClusterSettings, clusterSettings, defineClusterKeys } from "./cluster-config.js";
+import { defineKafkaSecurityKeys } from "./kafka-security-keys.js";
+import { defineRestKeys, type RestSecurityConfig, restSecurityConfig } from "./rest-config.js";
 
 export function baseWorkerConfigDef(): ConfigDef {
   const def = new ConfigDef()
@@ -114,7 +114,7 @@ export function baseWorkerConfigDef(): ConfigDef {
       importance: "LOW",
       documentation: "An id string passed to Kafka with each request.",
     });
-  // REST authentication, CORS and scaling (src/rest/rest-config.ts); Kafka client security and ssl.*
+  // REST authentication, CORS and scaling (rest-config.ts); Kafka client security and ssl.*
   return defineKafkaSecurityKeys(defineRestKeys(def));
 }
 
