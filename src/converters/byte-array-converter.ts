@@ -1,8 +1,9 @@
 import type { ConfigDef } from "../api/config-def.js";
 import type { Converter, HeaderConverter, SchemaAndValue } from "../api/converter.js";
 import { DataError, type Schema, Schemas } from "../api/schema.js";
+import { describe } from "../data/describe.js";
 import { newConverterConfigDef } from "./converter-config.js";
-import { describe, toBuffer, typeName } from "./json-text.js";
+import { toBuffer, typeName } from "./json-text.js";
 
 const CONFIG_DEF: ConfigDef = newConverterConfigDef();
 

@@ -15,27 +15,27 @@ import { ShortConverter } from "./short-converter.js";
 import { SimpleHeaderConverter } from "./simple-header-converter.js";
 import { StringConverter } from "./string-converter.js";
 
-export { BooleanConverter } from "./boolean-converter.js";
-export { ByteArrayConverter } from "./byte-array-converter.js";
-export { ConverterConfigError } from "./converter-config.js";
-export { Decimal } from "./decimal.js";
-export { DoubleConverter } from "./double-converter.js";
-export { FloatConverter } from "./float-converter.js";
-export { IntegerConverter } from "./integer-converter.js";
-export { JsonConverter } from "./json-converter.js";
+export { Decimal } from "../data/decimal.js";
 export {
   DATE_SCHEMA,
   decimalSchema,
   decimalSchemaBuilder,
   TIME_SCHEMA,
   TIMESTAMP_SCHEMA,
-} from "./logical.js";
+} from "../data/logical.js";
+export { convertToString, parseString } from "../data/values.js";
+export { BooleanConverter } from "./boolean-converter.js";
+export { ByteArrayConverter } from "./byte-array-converter.js";
+export { ConverterConfigError } from "./converter-config.js";
+export { DoubleConverter } from "./double-converter.js";
+export { FloatConverter } from "./float-converter.js";
+export { IntegerConverter } from "./integer-converter.js";
+export { JsonConverter } from "./json-converter.js";
 export { LongConverter } from "./long-converter.js";
 export { NumberConverter } from "./number-converter.js";
 export { ShortConverter } from "./short-converter.js";
 export { SimpleHeaderConverter } from "./simple-header-converter.js";
 export { StringConverter } from "./string-converter.js";
-export { convertToString, parseString } from "./values.js";
 
 /** Version reported for the built-in converters (Ferry's own version). */
 export const CONVERTERS_VERSION = "0.1.0";

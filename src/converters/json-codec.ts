@@ -16,18 +16,9 @@ import {
   type SchemaType,
   Struct,
 } from "../api/schema.js";
-import { Decimal } from "./decimal.js";
-import { integerString, jsonDouble, jsonFloat } from "./java-format.js";
-import {
-  base64,
-  decodeBase64,
-  describe,
-  invalidType,
-  isPlainObject,
-  nodeType,
-  quote,
-  typeName,
-} from "./json-text.js";
+import { Decimal } from "../data/decimal.js";
+import { describe } from "../data/describe.js";
+import { integerString, jsonDouble, jsonFloat } from "../data/java-format.js";
 import {
   dateToDays,
   daysToDate,
@@ -36,7 +27,9 @@ import {
   millisToTime,
   timestampToMillis,
   timeToMillis,
-} from "./logical.js";
+} from "../data/logical.js";
+import { isPlainObject } from "../data/plain-object.js";
+import { base64, decodeBase64, invalidType, nodeType, quote, typeName } from "./json-text.js";
 import { JsonNumber } from "./lossless-json.js";
 import { schemaEquals } from "./schema-equals.js";
 import { structValues } from "./struct-access.js";

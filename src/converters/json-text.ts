@@ -1,4 +1,5 @@
 import { DataError, type Schema } from "../api/schema.js";
+import { describe } from "../data/describe.js";
 import { JsonNumber } from "./lossless-json.js";
 
 /** Jackson escapes control characters as \u00XX with upper-case hex; JSON.stringify uses lower case. */
@@ -53,23 +54,9 @@ export function nodeType(j: unknown): string {
   return "OBJECT";
 }
 
-/** A short name for a JS value's type, standing in for Java's `value.getClass()` in messages. */
-export function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (typeof v !== "object") return typeof v;
-  const name = (v as object).constructor?.name;
-  return name ?? "Object";
-}
-
 /** Kafka prints Schema.Type enum names (INT32, STRING, ...). */
 export function typeName(schema: Schema): string {
   return schema.type.toUpperCase();
-}
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== "object" || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 export function invalidType(schema: Schema, v: unknown): DataError {

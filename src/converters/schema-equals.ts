@@ -1,5 +1,5 @@
 import { type Schema, Struct } from "../api/schema.js";
-import { Decimal } from "./decimal.js";
+import { Decimal } from "../data/decimal.js";
 
 /** Structural schema equality, as ConnectSchema.equals (JsonConverter requires a Struct's schema to equal the given one). */
 export function schemaEquals(a: Schema | null | undefined, b: Schema | null | undefined): boolean {

@@ -1,7 +1,7 @@
 import { ConfigDef } from "../api/config-def.js";
 import type { HeaderConverter, SchemaAndValue } from "../api/converter.js";
 import { type Schema, Schemas } from "../api/schema.js";
-import { convertToString, parseString } from "./values.js";
+import { convertToString, parseString } from "../data/values.js";
 
 const CONFIG_DEF = new ConfigDef();
 const NULL_SCHEMA_AND_VALUE: SchemaAndValue = Object.freeze({ schema: null, value: null });

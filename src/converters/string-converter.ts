@@ -1,10 +1,10 @@
 import type { ConfigDef } from "../api/config-def.js";
 import type { Converter, HeaderConverter, SchemaAndValue } from "../api/converter.js";
 import { DataError, type Schema, Schemas } from "../api/schema.js";
+import { Decimal } from "../data/decimal.js";
+import { integerString, javaDoubleString, javaFloatString } from "../data/java-format.js";
 import { type Charset, charsetForName } from "./charsets.js";
 import { ConverterConfigError, newConverterConfigDef, parseConverterConfig } from "./converter-config.js";
-import { Decimal } from "./decimal.js";
-import { integerString, javaDoubleString, javaFloatString } from "./java-format.js";
 import { base64 } from "./json-text.js";
 
 const ENCODING_CONFIG = "converter.encoding";

@@ -4,6 +4,7 @@
  * their consumer group `connect-<name>`, read and changed with a Kafka admin client. Callers check first that
  * the connector exists and (to change offsets) is STOPPED.
  */
+import { isPlainObject } from "../data/plain-object.js";
 import { BadRequestError, ConnectError } from "../errors.js";
 import type { KafkaAdmin, KafkaClient } from "../kafka/types.js";
 import type { OffsetEntry, OffsetStore } from "../state/types.js";
@@ -38,10 +39,6 @@ export function notStoppedMessage(connector: string): string {
     "Connectors must be in the STOPPED state before their offsets can be modified. This can be done " +
     `for the specified connector by issuing a 'PUT' request to the '/connectors/${connector}/stop' endpoint`
   );
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function schemaTypeName(v: unknown): string {

@@ -10,6 +10,7 @@ import { ConfigDef } from "../api/config-def.js";
 import type { ConnectRecord } from "../api/records.js";
 import { DataError, type Field, type Schema, SchemaBuilder, Struct } from "../api/schema.js";
 import type { Transformation } from "../api/transform.js";
+import { javaDoubleString, javaFloatString } from "../data/java-format.js";
 import { formatConnectDate } from "./date-format.js";
 import {
   copySchemaBasics,
@@ -28,7 +29,6 @@ import {
   toInt64,
   typeName,
 } from "./util.js";
-import { javaDoubleToString, javaFloatToString } from "./values.js";
 
 export type CastType = "int8" | "int16" | "int32" | "int64" | "float32" | "float64" | "boolean" | "string";
 
@@ -361,8 +361,8 @@ function castToString(schema: Schema | null, v: unknown): string {
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64");
   if (typeof v === "number") {
     const type = schema?.type ?? (Number.isInteger(v) ? "int64" : "float64");
-    if (type === "float32") return javaFloatToString(v);
-    if (type === "float64") return javaDoubleToString(v);
+    if (type === "float32") return javaFloatString(v);
+    if (type === "float64") return javaDoubleString(v);
     return String(v);
   }
   return String(v);

@@ -7,6 +7,7 @@ import { ConfigDef, type ConfigKey } from "../api/config-def.js";
 import type { ConnectRecord } from "../api/records.js";
 import { type Field, type Schema, SchemaBuilder, Schemas, Struct } from "../api/schema.js";
 import type { Transformation } from "../api/transform.js";
+import { OPTIONAL_TIMESTAMP_SCHEMA, TIMESTAMP_SCHEMA } from "../data/logical.js";
 import {
   ConfigError,
   copySchemaBasics,
@@ -14,7 +15,6 @@ import {
   keyValuePlugins,
   mapCopy,
   mapSet,
-  OPTIONAL_TIMESTAMP_SCHEMA,
   parseConfig,
   REPLACE_NULL_WITH_DEFAULT,
   type RecordPart,
@@ -22,7 +22,6 @@ import {
   requireSinkRecord,
   requireStruct,
   SchemaCache,
-  TIMESTAMP_SCHEMA,
 } from "./util.js";
 
 const TOPIC_FIELD = "topic.field";

@@ -5,8 +5,8 @@
 import { ConfigDef } from "../api/config-def.js";
 import type { ConnectRecord, Header } from "../api/records.js";
 import type { Transformation } from "../api/transform.js";
+import { parseString } from "../data/values.js";
 import { parseConfig, transformationPlugin } from "./util.js";
-import { parseString } from "./values.js";
 
 const HEADER_FIELD = "header";
 const VALUE_LITERAL_FIELD = "value.literal";
@@ -34,7 +34,8 @@ export class InsertHeader implements Transformation {
 
   configure(props: Readonly<Record<string, string>>): void {
     const values = parseConfig(CONFIG_DEF, props);
-    const literal = parseString(values[VALUE_LITERAL_FIELD] as string);
+    // "null" parses to null; Kafka's ConnectHeaders.add then adds a header with no schema and no value
+    const literal = parseString(values[VALUE_LITERAL_FIELD] as string) ?? { schema: null, value: null };
     this.header = Object.freeze({
       key: values[HEADER_FIELD] as string,
       schema: literal.schema,

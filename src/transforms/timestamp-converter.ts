@@ -10,19 +10,23 @@ import { ConfigDef } from "../api/config-def.js";
 import type { ConnectRecord } from "../api/records.js";
 import { DataError, type Field, type Schema, SchemaBuilder, Schemas, Struct } from "../api/schema.js";
 import type { Transformation } from "../api/transform.js";
+import {
+  DATE_SCHEMA,
+  OPTIONAL_DATE_SCHEMA,
+  OPTIONAL_TIME_SCHEMA,
+  OPTIONAL_TIMESTAMP_SCHEMA,
+  TIME_SCHEMA,
+  TIMESTAMP_SCHEMA,
+} from "../data/logical.js";
 import { compileDateFormat, type DateFormat } from "./date-format.js";
 import {
   ConfigError,
   copySchemaBasics,
-  DATE_SCHEMA,
   fieldValue,
   keyValuePlugins,
   mapCopy,
   mapGet,
   mapSet,
-  OPTIONAL_DATE_SCHEMA,
-  OPTIONAL_TIME_SCHEMA,
-  OPTIONAL_TIMESTAMP_SCHEMA,
   parseConfig,
   REPLACE_NULL_WITH_DEFAULT,
   type RecordPart,
@@ -30,8 +34,6 @@ import {
   requireStructOrNull,
   SchemaCache,
   schemaFingerprint,
-  TIME_SCHEMA,
-  TIMESTAMP_SCHEMA,
   toInt64,
   typeName,
 } from "./util.js";

@@ -12,6 +12,7 @@ import { FERRY_VERSION } from "../version.js";
 
 export { ConfigError };
 
+import { isPlainObject } from "../data/plain-object.js";
 import { compileJavaRegex } from "./java-regex.js";
 
 /** A JS stand-in for Java's class name in Kafka's error messages ("found: java.lang.String" → "found: string"). */
@@ -31,12 +32,6 @@ export function typeName(value: unknown): string {
 
 /** A schemaless map value: a plain object or a Map with string keys. */
 export type SchemalessMap = Record<string, unknown> | Map<string, unknown>;
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 export function isSchemalessMap(value: unknown): value is SchemalessMap {
   return value instanceof Map || isPlainObject(value);
@@ -242,20 +237,6 @@ function valueFingerprint(v: unknown): string {
   const entries = v instanceof Map ? [...v.entries()] : Object.entries(v);
   return `{${entries.map(([k, x]) => `${valueFingerprint(k)}:${valueFingerprint(x)}`).join(",")}}`;
 }
-
-// ---- Logical type schemas -------------------------------------------------------------------------------
-
-function logical(type: "int32" | "int64", name: string, optional: boolean): Schema {
-  const b = new SchemaBuilder(type).name(name).version(1);
-  return (optional ? b.optional() : b).build();
-}
-
-export const TIMESTAMP_SCHEMA = logical("int64", "org.apache.kafka.connect.data.Timestamp", false);
-export const OPTIONAL_TIMESTAMP_SCHEMA = logical("int64", "org.apache.kafka.connect.data.Timestamp", true);
-export const DATE_SCHEMA = logical("int32", "org.apache.kafka.connect.data.Date", false);
-export const OPTIONAL_DATE_SCHEMA = logical("int32", "org.apache.kafka.connect.data.Date", true);
-export const TIME_SCHEMA = logical("int32", "org.apache.kafka.connect.data.Time", false);
-export const OPTIONAL_TIME_SCHEMA = logical("int32", "org.apache.kafka.connect.data.Time", true);
 
 // ---- int64 values ----------------------------------------------------------------------------------------
 

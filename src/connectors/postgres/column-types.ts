@@ -4,7 +4,7 @@
  * their microseconds for offsets.
  */
 import { DataError, LogicalTypes, type Schema, SchemaBuilder } from "../../api/schema.js";
-import { Decimal } from "../../converters/decimal.js";
+import { Decimal } from "../../data/decimal.js";
 
 /** pg_type OIDs of the built-in types mapped below. */
 export const OID = {

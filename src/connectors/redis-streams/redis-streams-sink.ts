@@ -18,7 +18,7 @@ import { RetriableError } from "../../api/errors.js";
 import type { SinkRecord } from "../../api/records.js";
 import { DataError, Struct } from "../../api/schema.js";
 import { createRedis, redactRedisUrl } from "../../cluster/redis.js";
-import { Decimal } from "../../converters/decimal.js";
+import { Decimal } from "../../data/decimal.js";
 import { FERRY_VERSION } from "../../version.js";
 import {
   redisStreamsSinkConfigDef,

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import type { TaskConfig } from "../../api/connector.js";
 import type { SourceOffset, SourcePartition } from "../../api/records.js";
+import { isPlainObject } from "../../data/plain-object.js";
 import type { RestartRequest, TargetState, UnitStatus } from "../types.js";
 import { TARGET_STATES, UNIT_STATES } from "../types.js";
 
@@ -230,10 +231,6 @@ export function parseJsonBytes(bytes: Buffer | null): unknown {
   } catch (e) {
     return new Error(`not valid JSON: ${(e as Error).message}`);
   }
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function issues(e: z.ZodError): string {

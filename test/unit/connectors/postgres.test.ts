@@ -16,7 +16,7 @@ import { sinkSettings } from "../../../src/connectors/postgres/sink-config.js";
 import { toRow } from "../../../src/connectors/postgres/sink-rows.js";
 import { sourceSettings } from "../../../src/connectors/postgres/source-config.js";
 import { nextRows } from "../../../src/connectors/postgres/source-queries.js";
-import { Decimal } from "../../../src/converters/decimal.js";
+import { Decimal } from "../../../src/data/decimal.js";
 import { sinkRecords } from "../../../src/testing/index.js";
 
 const url = "postgres://u:p@127.0.0.1:1/db";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DataError } from "../../../src/api/schema.js";
-import { Decimal } from "../../../src/converters/decimal.js";
+import { Decimal } from "../../../src/data/decimal.js";
 
 describe("Decimal", () => {
   it.each<[string, bigint, number, string]>([

@@ -5,7 +5,7 @@ import {
   javaFloatString,
   jsonDouble,
   jsonFloat,
-} from "../../../src/converters/java-format.js";
+} from "../../../src/data/java-format.js";
 
 describe("Java number text", () => {
   it.each<[number, string]>([

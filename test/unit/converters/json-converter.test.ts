@@ -9,15 +9,15 @@ import {
   Struct,
 } from "../../../src/api/schema.js";
 import { ConverterConfigError } from "../../../src/converters/converter-config.js";
-import { Decimal } from "../../../src/converters/decimal.js";
 import { JsonConverter } from "../../../src/converters/json-converter.js";
+import { Decimal } from "../../../src/data/decimal.js";
 import {
   DATE_SCHEMA,
   decimalSchema,
   decimalSchemaBuilder,
   TIME_SCHEMA,
   TIMESTAMP_SCHEMA,
-} from "../../../src/converters/logical.js";
+} from "../../../src/data/logical.js";
 
 const TOPIC = "topic";
 const DAY = 86_400_000;

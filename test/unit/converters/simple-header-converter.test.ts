@@ -1,15 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { SchemaAndValue } from "../../../src/api/converter.js";
-import { LogicalTypes, type Schema, SchemaBuilder, Schemas, Struct } from "../../../src/api/schema.js";
-import { Decimal } from "../../../src/converters/decimal.js";
-import {
-  DATE_SCHEMA,
-  decimalSchema,
-  TIME_SCHEMA,
-  TIMESTAMP_SCHEMA,
-} from "../../../src/converters/logical.js";
+import { type Schema, SchemaBuilder, Schemas, Struct } from "../../../src/api/schema.js";
 import { SimpleHeaderConverter } from "../../../src/converters/simple-header-converter.js";
-import { parseString } from "../../../src/converters/values.js";
+import { Decimal } from "../../../src/data/decimal.js";
+import { DATE_SCHEMA, decimalSchema, TIME_SCHEMA, TIMESTAMP_SCHEMA } from "../../../src/data/logical.js";
 
 const TOPIC = "topic";
 const HEADER = "header";
@@ -53,7 +47,8 @@ describe("SimpleHeaderConverter round trips (SimpleHeaderConverterTest)", () => 
       SchemaBuilder.array(TIMESTAMP_SCHEMA).build(),
       [new Date(Date.UTC(2019, 7, 23, 14, 34, 54, 346)), new Date(Date.UTC(2019, 0, 23, 15, 12, 34, 567))],
     ],
-    ["embedded quotes", SchemaBuilder.array(Schemas.STRING).build(), ['a"b', "c\\d", "x,y:z"]],
+    // quotes and backslashes inside a list do not round-trip, in Kafka either (test/unit/data/values.test.ts)
+    ["embedded delimiters", SchemaBuilder.array(Schemas.STRING).build(), ["x,y:z", "{a}", "[b]"]],
   ])("round-trips %s", (_name, schema, value) => {
     const result = roundTrip(schema, value);
     expect(result.schema).toEqual(schema);
@@ -125,164 +120,5 @@ describe("SimpleHeaderConverter round trips (SimpleHeaderConverterTest)", () => 
       .fromConnectHeader(TOPIC, HEADER, schema, new Struct(schema).put("a", 1))
       ?.toString();
     expect(text).toBe(`{"a":1,"b":"d"}`);
-  });
-});
-
-describe("Values.parseString (ValuesTest)", () => {
-  it.each([
-    "{foo: 3}",
-    "{3: foo}",
-    "[foo]",
-    "null=",
-    "true}",
-    "false]",
-    "{6:9 4:20}",
-    "[0 1 2]",
-    "{null: 3}",
-    "[1, 2, 3,,,]",
-    "[1, null]",
-    "[null, 1]",
-    "  ",
-    "simple",
-    "simple string",
-    "simple \n\t\bstring",
-    "'simple' string",
-    "si\\mple",
-    'si\\"mple',
-    "si\\{mple",
-    "a{b",
-    "a:b",
-    "}b",
-    "12:30",
-    "[1,2]x",
-    "\uffff",
-  ])("keeps %o as a string", (text) => {
-    expect(parseString(text)).toEqual({ schema: Schemas.STRING, value: text });
-  });
-
-  it.each([" \t null \n", "null"])("reads %o as null", (text) => {
-    expect(parseString(text)).toBeNull();
-  });
-
-  it.each<[string, Schema, unknown]>([
-    [" \t true \n", Schemas.BOOLEAN, true],
-    ["false", Schemas.BOOLEAN, false],
-    ["127", Schemas.INT8, 127],
-    ["-129", Schemas.INT16, -129],
-    ["32768", Schemas.INT32, 32768],
-    ["2147483648", Schemas.INT64, 2147483648],
-    ["9223372036854775807", Schemas.INT64, 9223372036854775807n],
-    ["1.0", Schemas.INT8, 1],
-    ["1.5", Schemas.FLOAT32, 1.5],
-    ["3.14", Schemas.FLOAT32, Math.fround(3.14)],
-    ["1.7976931348623157E308", Schemas.FLOAT64, Number.MAX_VALUE],
-    ["12345678901234567890", decimalSchema(0), Decimal.parse("12345678901234567890")],
-    ["1e400", decimalSchema(-400), Decimal.parse("1e400")],
-    ["[true, false]", SchemaBuilder.array(Schemas.BOOLEAN).build(), [true, false]],
-    ["[1, 2, 32768]", SchemaBuilder.array(Schemas.INT32).build(), [1, 2, 32768]],
-    ["[1, 2, 3.4028235E38]", SchemaBuilder.array(Schemas.FLOAT32).build(), [1, 2, 3.4028234663852886e38]],
-    [
-      "[1, 2, 1.7976931348623157E308]",
-      SchemaBuilder.array(Schemas.FLOAT64).build(),
-      [1, 2, Number.MAX_VALUE],
-    ],
-    ["[null]", new SchemaBuilder("array").build(), [null]],
-    ["[]", new SchemaBuilder("array").build(), []],
-    ["[[]]", SchemaBuilder.array(new SchemaBuilder("array").build()).build(), [[]]],
-    [
-      "{true: false, false: true}",
-      SchemaBuilder.map(Schemas.BOOLEAN, Schemas.BOOLEAN).build(),
-      new Map([
-        [true, false],
-        [false, true],
-      ]),
-    ],
-    [`{ "foo" : "123", \n"bar" : "baz" } `, STRING_MAP_SCHEMA, STRING_MAP],
-    [`{"foo":12345,"bar":0,"baz":-4321}`, STRING_SHORT_MAP_SCHEMA, STRING_SHORT_MAP],
-    [` { "foo" :  1234567890 , "bar" : 0,  "baz" : -987654321 }  `, STRING_INT_MAP_SCHEMA, STRING_INT_MAP],
-    ["2019-08-23T14:34:54.346Z", TIMESTAMP_SCHEMA, new Date(Date.UTC(2019, 7, 23, 14, 34, 54, 346))],
-    ["2019-08-23T14\\:34\\:54.346Z", TIMESTAMP_SCHEMA, new Date(Date.UTC(2019, 7, 23, 14, 34, 54, 346))],
-    ["2019-08-23", DATE_SCHEMA, new Date(Date.UTC(2019, 7, 23))],
-    ["14:34:54.346Z", TIME_SCHEMA, new Date(Date.UTC(1970, 0, 1, 14, 34, 54, 346))],
-    ["14\\:34\\:54.346Z", TIME_SCHEMA, new Date(Date.UTC(1970, 0, 1, 14, 34, 54, 346))],
-    ["[2019-08-23]", SchemaBuilder.array(DATE_SCHEMA).build(), [new Date(Date.UTC(2019, 7, 23))]],
-    [
-      "[14:34:54.346Z]",
-      SchemaBuilder.array(TIME_SCHEMA).build(),
-      [new Date(Date.UTC(1970, 0, 1, 14, 34, 54, 346))],
-    ],
-    [
-      "[2019-08-23T14:34:54.346Z,2019-01-23T15:12:34.567Z,   2019-04-23T19:12:34.567Z]",
-      SchemaBuilder.array(TIMESTAMP_SCHEMA).build(),
-      [
-        new Date(Date.UTC(2019, 7, 23, 14, 34, 54, 346)),
-        new Date(Date.UTC(2019, 0, 23, 15, 12, 34, 567)),
-        new Date(Date.UTC(2019, 3, 23, 19, 12, 34, 567)),
-      ],
-    ],
-    [
-      `{"k1":"14:34:54.346Z"}`,
-      SchemaBuilder.map(Schemas.STRING, TIME_SCHEMA).build(),
-      { k1: new Date(Date.UTC(1970, 0, 1, 14, 34, 54, 346)) },
-    ],
-    [
-      `{"k1":14:34:54.346Z}`,
-      SchemaBuilder.map(Schemas.STRING, TIME_SCHEMA).build(),
-      { k1: new Date(Date.UTC(1970, 0, 1, 14, 34, 54, 346)) },
-    ],
-  ])("reads %o", (text, schema, value) => {
-    const r = parseString(text);
-    expect(r?.schema).toEqual(schema);
-    expect(r?.value).toEqual(value);
-  });
-
-  it("keeps a null map value with the key schema only", () => {
-    const r = parseString("{3: null}");
-    expect(r?.schema?.type).toBe("map");
-    expect(r?.schema?.keySchema).toEqual(Schemas.INT8);
-    expect(r?.schema?.valueSchema).toBeUndefined();
-    expect(r?.value).toEqual(new Map([[3, null]]));
-  });
-
-  it.each<[string, unknown[]]>([
-    ['[1, 2, 300, "four"]', [1, 2, 300, "four"]],
-    ['["four", 1, 2, 300]', ["four", 1, 2, 300]],
-  ])("reads %o as a list without a common schema", (text, value) => {
-    const r = parseString(text);
-    expect(r?.schema).toEqual(new SchemaBuilder("array").build());
-    expect(r?.value).toEqual(value);
-  });
-
-  it.each(['{1:1, 2:1, 300:300, "four":1}', '{"four":1, 1:1, 2:1, 300:300}'])(
-    "reads %o as a map without a common key schema",
-    (text) => {
-      const r = parseString(text);
-      expect(r?.schema?.type).toBe("map");
-      expect(r?.schema?.keySchema).toBeUndefined();
-      expect(r?.schema?.valueSchema).toBeUndefined();
-      expect(r?.value).toEqual(
-        new Map<unknown, unknown>([
-          [1, 1],
-          [2, 1],
-          [300, 300],
-          ["four", 1],
-        ]),
-      );
-    },
-  );
-
-  it("reads nested maps and arrays", () => {
-    expect(parseString(`{"a":{}}`)?.schema?.valueSchema?.type).toBe("map");
-    expect(parseString(`{"a":[]}`)?.schema?.valueSchema?.type).toBe("array");
-    expect(parseString(`[{}]`)?.schema?.valueSchema?.type).toBe("map");
-  });
-
-  it("reads the empty string as a string", () => {
-    expect(parseString("")).toEqual({ schema: Schemas.STRING, value: "" });
-  });
-
-  it("uses UTC and the logical type names", () => {
-    expect(parseString("1970-01-02")?.value).toEqual(new Date(86_400_000));
-    expect(parseString("1970-01-02")?.schema?.name).toBe(LogicalTypes.DATE);
   });
 });

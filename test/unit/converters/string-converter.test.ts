@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type Schema, SchemaBuilder, Schemas, Struct } from "../../../src/api/schema.js";
 import { ConverterConfigError } from "../../../src/converters/converter-config.js";
-import { Decimal } from "../../../src/converters/decimal.js";
 import { StringConverter } from "../../../src/converters/string-converter.js";
+import { Decimal } from "../../../src/data/decimal.js";
 
 const TOPIC = "topic";
 

@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DataError, type Schema, SchemaBuilder, Schemas, Struct } from "../../../src/api/schema.js";
+import { DATE_SCHEMA, TIME_SCHEMA, TIMESTAMP_SCHEMA } from "../../../src/data/logical.js";
 import { Cast, parseCastSpec } from "../../../src/transforms/cast.js";
-import {
-  ConfigError,
-  DATE_SCHEMA,
-  KEY,
-  TIME_SCHEMA,
-  TIMESTAMP_SCHEMA,
-  VALUE,
-} from "../../../src/transforms/util.js";
+import { ConfigError, KEY, VALUE } from "../../../src/transforms/util.js";
 import { struct, structSchema, withPart } from "./helpers.js";
 
 const DAY = 86_400_000;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SchemaBuilder, Schemas, type Struct } from "../../../src/api/schema.js";
+import { OPTIONAL_TIMESTAMP_SCHEMA, TIMESTAMP_SCHEMA } from "../../../src/data/logical.js";
 import { InsertField } from "../../../src/transforms/insert-field.js";
-import { KEY, OPTIONAL_TIMESTAMP_SCHEMA, TIMESTAMP_SCHEMA, VALUE } from "../../../src/transforms/util.js";
+import { KEY, VALUE } from "../../../src/transforms/util.js";
 import { partOf, sinkRec, sourceRec, struct, structSchema } from "./helpers.js";
 
 function insert(part: "key" | "value", props: Record<string, string>): InsertField {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SchemaBuilder, Schemas, type Struct } from "../../../src/api/schema.js";
+import { DATE_SCHEMA, TIME_SCHEMA, TIMESTAMP_SCHEMA } from "../../../src/data/logical.js";
 import { MaskField } from "../../../src/transforms/mask-field.js";
-import { DATE_SCHEMA, KEY, TIME_SCHEMA, TIMESTAMP_SCHEMA, VALUE } from "../../../src/transforms/util.js";
+import { KEY, VALUE } from "../../../src/transforms/util.js";
 import { partOf, struct, structSchema, withPart } from "./helpers.js";
 
 function mask(

@@ -1,17 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { type Schema, SchemaBuilder, Schemas, type Struct } from "../../../src/api/schema.js";
-import { TimestampConverter } from "../../../src/transforms/timestamp-converter.js";
 import {
-  ConfigError,
   DATE_SCHEMA,
-  KEY,
   OPTIONAL_DATE_SCHEMA,
   OPTIONAL_TIME_SCHEMA,
   OPTIONAL_TIMESTAMP_SCHEMA,
   TIME_SCHEMA,
   TIMESTAMP_SCHEMA,
-  VALUE,
-} from "../../../src/transforms/util.js";
+} from "../../../src/data/logical.js";
+import { TimestampConverter } from "../../../src/transforms/timestamp-converter.js";
+import { ConfigError, KEY, VALUE } from "../../../src/transforms/util.js";
 import { partOf, struct, structSchema, withPart } from "./helpers.js";
 
 const FMT = "yyyy MM dd HH mm ss SSS z";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SchemaBuilder, Schemas, Struct } from "../../../src/api/schema.js";
+import { javaDoubleString, javaFloatString } from "../../../src/data/java-format.js";
 import {
   ConfigError,
   mapCopy,
@@ -14,7 +15,6 @@ import {
   toInt64,
   typeName,
 } from "../../../src/transforms/util.js";
-import { javaDoubleToString, javaFloatToString } from "../../../src/transforms/values.js";
 import { sinkRec, sourceRec, struct, structSchema } from "./helpers.js";
 
 describe("Requirements", () => {
@@ -144,7 +144,7 @@ describe("numbers", () => {
     [Number.NaN, "NaN"],
     [Number.NEGATIVE_INFINITY, "-Infinity"],
   ])("Double.toString(%d) = %s", (x, s) => {
-    expect(javaDoubleToString(x)).toBe(s);
+    expect(javaDoubleString(x)).toBe(s);
   });
 
   it.each([
@@ -153,6 +153,6 @@ describe("numbers", () => {
     [16777216, "1.6777216E7"],
     [3.4028234663852886e38, "3.4028235E38"],
   ])("Float.toString(%d) = %s", (x, s) => {
-    expect(javaFloatToString(x)).toBe(s);
+    expect(javaFloatString(x)).toBe(s);
   });
 });

@@ -98,3 +98,20 @@ export function decimalForScale(value: unknown, scale: number): Decimal {
   const got = value === null || typeof value !== "object" ? typeof value : value.constructor.name;
   throw new DataError(`Invalid type for Decimal, expected Decimal but was ${got}`);
 }
+
+/** Optional forms of Date.SCHEMA, Time.SCHEMA and Timestamp.SCHEMA (Date.builder().optional() and so on). */
+export const OPTIONAL_DATE_SCHEMA: Schema = new SchemaBuilder("int32")
+  .name(LogicalTypes.DATE)
+  .version(1)
+  .optional()
+  .build();
+export const OPTIONAL_TIME_SCHEMA: Schema = new SchemaBuilder("int32")
+  .name(LogicalTypes.TIME)
+  .version(1)
+  .optional()
+  .build();
+export const OPTIONAL_TIMESTAMP_SCHEMA: Schema = new SchemaBuilder("int64")
+  .name(LogicalTypes.TIMESTAMP)
+  .version(1)
+  .optional()
+  .build();

@@ -1,21 +1,25 @@
 /**
- * The string forms of Kafka's org.apache.kafka.connect.data.Values, as SimpleHeaderConverter uses them:
- * `convertToString` writes a value as text and `parseString` infers a schema and value back from text.
+ * Kafka's org.apache.kafka.connect.data.Values, the one port converters and transforms share:
+ * `convertToString` writes a value as text (SimpleHeaderConverter) and `parseString` infers a schema and value
+ * back from text (SimpleHeaderConverter, InsertHeader's value.literal).
  *
- * Deliberate differences from Kafka, each fixing a case where Kafka loses or garbles data:
- * - a top-level value must use the whole text: Kafka reads "12:30" as the int8 12, here it stays a string;
- * - in quoted strings inside arrays and maps, \" and \\ are unescaped (Kafka keeps the backslashes, so its own
- *   output does not round-trip);
- * - dates and times are written and read in UTC (Kafka uses the JVM's default time zone) and must match the
- *   ISO patterns exactly (SimpleDateFormat is lenient about digit counts).
- * Values are represented as in json-codec.ts; maps whose keys are all strings are plain objects, others Maps.
+ * Parsing follows Kafka's, quirks included, so the same header bytes mean the same value in Ferry and in Kafka
+ * Connect (decision: wrangler-free-docs/decisions/one-values-parser.md). Kafka's quirks kept: a top-level
+ * value need not use the whole text ("12:30" is the int8 12, "[1] x" the array [1]); quoted strings inside
+ * arrays and maps keep their backslashes. The one difference: dates and times are written and read in UTC
+ * (Kafka uses the JVM's default time zone; Connect workers usually run in UTC) and must match the ISO patterns
+ * exactly (SimpleDateFormat is lenient about digit counts and rolls "2019-13-01" over into 2020).
+ *
+ * Values are represented as in json-codec.ts: int64 beyond 2^53 a bigint, numbers too large for int64 and
+ * float64 a Decimal, maps whose keys are all strings plain objects, other maps Maps.
  */
 import type { SchemaAndValue } from "../api/converter.js";
 import { DataError, LogicalTypes, type Schema, SchemaBuilder, Schemas, Struct } from "../api/schema.js";
 import { Decimal } from "./decimal.js";
+import { describe } from "./describe.js";
 import { integerString, javaDoubleString, javaFloatString } from "./java-format.js";
-import { base64, describe, isPlainObject } from "./json-text.js";
 import { DATE_SCHEMA, decimalSchema, MILLIS_PER_DAY, TIME_SCHEMA, TIMESTAMP_SCHEMA } from "./logical.js";
+import { isPlainObject } from "./plain-object.js";
 
 // ------------------------------------------------------------------ convertToString
 
@@ -64,7 +68,7 @@ function append(schema: Schema | undefined, value: unknown, embedded: boolean): 
   }
   if (value instanceof Decimal) return value.toString();
   if (value instanceof Uint8Array) {
-    const text = base64(value);
+    const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
     return embedded ? `"${text}"` : text;
   }
   if (Array.isArray(value)) {
@@ -334,11 +338,14 @@ function alignTo(schema: Schema, value: unknown): unknown {
     case "int16":
     case "int32":
     case "int64":
-    case "float64":
       if (typeof value === "number" || typeof value === "bigint") return value;
       throw cannotConvert(value, schema);
+    case "float64":
+      // an int64 beyond 2^53 merged with doubles becomes a double, as Number.doubleValue() in Kafka
+      if (typeof value === "number" || typeof value === "bigint") return Number(value);
+      throw cannotConvert(value, schema);
     case "float32":
-      if (typeof value === "number") return Math.fround(value);
+      if (typeof value === "number" || typeof value === "bigint") return Math.fround(Number(value));
       throw cannotConvert(value, schema);
     default:
       return value;
@@ -441,7 +448,7 @@ class ValueParser {
     }
     const temporal = parseAsTemporal(content);
     if (temporal) return temporal;
-    return { schema: Schemas.STRING, value: content.replace(/\\(["\\])/g, "$1") };
+    return { schema: Schemas.STRING, value: content };
   }
 
   private parseArray(): SchemaAndValue {
@@ -508,14 +515,10 @@ class ValueParser {
 
 /**
  * Values.parseString: the schema and value the text most likely stands for (boolean, integer of the smallest
- * width, float, Decimal, date/time/timestamp, array, map), else the text itself as a string.
- * Returns null for the text "null", as Kafka does.
+ * width, float, Decimal, date/time/timestamp, array, map), else the text itself as a string. Like Kafka it
+ * reads the first value and ignores what follows it; null for the text "null".
  */
 export function parseString(text: string): SchemaAndValue | null {
   if (text.length === 0) return { schema: Schemas.STRING, value: text };
-  const tk = new Tokenizer(text);
-  const result = new ValueParser(tk).parse(false);
-  if (result === null) return null;
-  if (result.schema === Schemas.STRING || isBlank(text.slice(tk.mark()))) return result;
-  return { schema: Schemas.STRING, value: text };
+  return new ValueParser(new Tokenizer(text)).parse(false);
 }
