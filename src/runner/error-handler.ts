@@ -7,7 +7,7 @@
 import { RetriableError } from "../api/errors.js";
 import type { Logger } from "../log/logger.js";
 import { type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
-import { sleep } from "./backoff.js";
+import { sleep } from "../sleep.js";
 
 export type Stage =
   | "KEY_CONVERTER"

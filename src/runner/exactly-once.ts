@@ -21,9 +21,10 @@ import type {
   TopicMessages,
 } from "../kafka/types.js";
 import type { Logger } from "../log/logger.js";
+import { sleep } from "../sleep.js";
 import { KafkaOffsetStore } from "../state/kafka/kafka-offset-store.js";
 import { canonicalJson, type OffsetEntry, type OffsetStore } from "../state/types.js";
-import { backoffMs, sleep } from "./backoff.js";
+import { backoffMs } from "./backoff.js";
 
 export const EXACTLY_ONCE_SOURCE_SUPPORT = "exactly.once.source.support";
 export type ExactlyOnceSourceSupport = "disabled" | "preparing" | "enabled";

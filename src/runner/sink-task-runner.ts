@@ -11,8 +11,9 @@ import { isRebalance } from "../kafka/errors.js";
 import type { EachBatchPayload, KafkaConsumer } from "../kafka/types.js";
 import type { Logger } from "../log/logger.js";
 import { secondsSince, type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
+import { sleep } from "../sleep.js";
 import { TransformStageError } from "../transforms/chain.js";
-import { backoffMs, sleep } from "./backoff.js";
+import { backoffMs } from "./backoff.js";
 import { type ErrorContext, type RecordErrorHandler, SKIPPED } from "./error-handler.js";
 import {
   ConverterStageError,

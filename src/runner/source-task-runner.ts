@@ -14,9 +14,10 @@ import { isRetriable } from "../kafka/client.js";
 import type { KafkaProducer, RecordMetadata as KafkaRecordMetadata, TopicMessages } from "../kafka/types.js";
 import type { Logger } from "../log/logger.js";
 import { secondsSince, type TaskMetrics, taskMetrics } from "../metrics/task-metrics.js";
+import { sleep } from "../sleep.js";
 import { type OffsetStore, offsetKey } from "../state/types.js";
 import { TransformStageError } from "../transforms/chain.js";
-import { backoffMs, sleep } from "./backoff.js";
+import { backoffMs } from "./backoff.js";
 import { type ErrorContext, type RecordErrorHandler, SKIPPED } from "./error-handler.js";
 import { isFenced, type SourceTransactions } from "./exactly-once.js";
 import {

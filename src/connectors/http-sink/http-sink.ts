@@ -23,6 +23,7 @@ import type {
 import { RetriableError } from "../../api/errors.js";
 import type { SinkRecord } from "../../api/records.js";
 import { Struct } from "../../api/schema.js";
+import { sleep } from "../../sleep.js";
 import { FERRY_VERSION } from "../../version.js";
 
 export const URL_CONFIG = "http.url";
@@ -236,19 +237,6 @@ export class HttpSinkTask implements SinkTask {
   }
 
   stop() {}
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 export const httpSinkPlugin: SinkConnectorPlugin = {

@@ -21,6 +21,7 @@ import {
   sourceRecord,
 } from "../../api/records.js";
 import { type Schema, SchemaBuilder, Struct } from "../../api/schema.js";
+import { sleep } from "../../sleep.js";
 import { FERRY_VERSION } from "../../version.js";
 import { type ColumnCodec, codecFor, formatInstant, type Instant, parseTimestamp } from "./column-types.js";
 import { connect, isTransient } from "./connection.js";
@@ -361,19 +362,6 @@ export class PostgresSourceTask implements SourceTask {
     this.client = null;
     await client?.end();
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 export const postgresSourcePlugin: SourceConnectorPlugin = {

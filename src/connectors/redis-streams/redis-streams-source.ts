@@ -20,6 +20,7 @@ import type {
 import { type SourcePartition, type SourceRecord, sourceRecord } from "../../api/records.js";
 import { SchemaBuilder, Schemas } from "../../api/schema.js";
 import { createRedis, redactRedisUrl } from "../../cluster/redis.js";
+import { sleep } from "../../sleep.js";
 import { FERRY_VERSION } from "../../version.js";
 import {
   redisStreamsSourceConfigDef,
@@ -312,19 +313,6 @@ export class RedisStreamsSourceTask implements SourceTask {
     this.reader?.disconnect();
     await this.acker?.quit().catch(() => this.acker.disconnect());
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 export const redisStreamsSourcePlugin: SourceConnectorPlugin = {
