@@ -16,6 +16,7 @@
 import { z } from "zod";
 import { ConfigDef, type ConfigKey, type ConfigType, parseValue } from "../api/config-def.js";
 import type { Converter, HeaderConverter } from "../api/converter.js";
+import { javaDoubleString } from "../data/java-format.js";
 import { BadRequestError, NotFoundError } from "../errors.js";
 import type { PluginRegistry } from "../plugins/registry.js";
 import { transformConfigDef, validateTransformConfig } from "../transforms/chain.js";
@@ -59,12 +60,6 @@ export interface ConfigInfos {
 
 export const HIDDEN = "[hidden]";
 
-/** Java's Double.toString for the values ConfigDef holds (1 → "1.0"). */
-function javaDouble(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e7) return `${n}.0`;
-  return String(n);
-}
-
 /** Kafka's ConfigDef.convertToString (Password.toString() is "[hidden]"). */
 export function convertToString(value: unknown, type: ConfigType | null): string | null {
   if (value === null || value === undefined) return null;
@@ -74,7 +69,7 @@ export function convertToString(value: unknown, type: ConfigType | null): string
     case "LIST":
       return Array.isArray(value) ? value.map((v) => String(v)).join(",") : String(value);
     case "DOUBLE":
-      return typeof value === "number" ? javaDouble(value) : String(value);
+      return typeof value === "number" ? javaDoubleString(value) : String(value);
     default:
       return Array.isArray(value) ? value.map((v) => String(v)).join(",") : String(value);
   }

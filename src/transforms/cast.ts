@@ -8,9 +8,10 @@
 import { z } from "zod";
 import { ConfigDef } from "../api/config-def.js";
 import type { ConnectRecord } from "../api/records.js";
-import { DataError, type Field, type Schema, SchemaBuilder, Struct } from "../api/schema.js";
+import { DataError, type Field, LogicalTypes, type Schema, SchemaBuilder, Struct } from "../api/schema.js";
 import type { Transformation } from "../api/transform.js";
 import { javaDoubleString, javaFloatString } from "../data/java-format.js";
+import { dateToDays, timestampToMillis, timeToMillis } from "../data/logical.js";
 import { formatConnectDate } from "./date-format.js";
 import {
   copySchemaBasics,
@@ -211,28 +212,16 @@ export class Cast implements Transformation {
 
 // ---- value casts -----------------------------------------------------------------------------------------
 
-const MS_PER_DAY = 86_400_000;
-
+/** A Date/Time/Timestamp value as its int form, with Kafka's checks (Date.fromLogical and so on). */
 function encodeLogical(schema: Schema, value: unknown): unknown {
   if (!(value instanceof Date)) return value;
-  const ms = value.getTime();
   switch (schema.name) {
-    case "org.apache.kafka.connect.data.Date":
-      if (ms % MS_PER_DAY !== 0) {
-        throw new DataError(
-          "Kafka Connect Date type should not have any time fields set to non-zero values.",
-        );
-      }
-      return ms / MS_PER_DAY;
-    case "org.apache.kafka.connect.data.Time":
-      if (ms < 0 || ms >= MS_PER_DAY) {
-        throw new DataError(
-          "Kafka Connect Time type should not have any date fields set to non-zero values.",
-        );
-      }
-      return ms;
-    case "org.apache.kafka.connect.data.Timestamp":
-      return ms;
+    case LogicalTypes.DATE:
+      return dateToDays(value);
+    case LogicalTypes.TIME:
+      return timeToMillis(value);
+    case LogicalTypes.TIMESTAMP:
+      return timestampToMillis(value);
     default:
       return value;
   }

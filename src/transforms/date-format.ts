@@ -6,9 +6,10 @@
  * milliseconds and a zone offset. Week-based fields (Y, w, W, F, E, u) are accepted but do not move the date.
  */
 
+import { MILLIS_PER_DAY } from "../data/logical.js";
+
 const PATTERN_LETTERS = "GyYMLwWDdFEuaHkKhmsSzZX";
 const NUMERIC = new Set([..."yYwWDdFuHkKhmsS"]);
-const MS_PER_DAY = 86_400_000;
 
 const MONTHS = [
   "January",
@@ -47,7 +48,7 @@ export function compileDateFormat(pattern: string): DateFormat {
     pattern,
     format(ms: number): string {
       if (dayOnly) {
-        const day = Math.floor(ms / MS_PER_DAY);
+        const day = Math.floor(ms / MILLIS_PER_DAY);
         if (day === lastDay) return lastText;
         lastText = formatTokens(tokens, ms);
         lastDay = day;
@@ -116,10 +117,10 @@ function weekOfYear(d: Date): { week: number; weekYear: number } {
   const midnight = Date.UTC(year, d.getUTCMonth(), d.getUTCDate());
   const dow = d.getUTCDay();
   const nextJan1 = Date.UTC(year + 1, 0, 1);
-  if ((nextJan1 - midnight) / MS_PER_DAY <= 6 - dow) return { week: 1, weekYear: year + 1 };
+  if ((nextJan1 - midnight) / MILLIS_PER_DAY <= 6 - dow) return { week: 1, weekYear: year + 1 };
   const jan1 = Date.UTC(year, 0, 1);
   const jan1Dow = new Date(jan1).getUTCDay();
-  const dayOfYear = (midnight - jan1) / MS_PER_DAY;
+  const dayOfYear = (midnight - jan1) / MILLIS_PER_DAY;
   return { week: Math.floor((dayOfYear + jan1Dow) / 7) + 1, weekYear: year };
 }
 
@@ -160,7 +161,7 @@ function formatTokens(tokens: readonly Token[], ms: number): string {
       }
       case "D":
         out += pad(
-          (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - yearStart(d)) / MS_PER_DAY + 1,
+          (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - yearStart(d)) / MILLIS_PER_DAY + 1,
           n,
         );
         break;
@@ -393,7 +394,7 @@ export const ISO_TIMESTAMP = compileDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
 /** Kafka's Values.dateFormatFor: a time below one day, a date on a day boundary, else a timestamp. */
 export function formatConnectDate(d: Date): string {
   const ms = d.getTime();
-  if (ms < MS_PER_DAY) return ISO_TIME.format(ms);
-  if (ms % MS_PER_DAY === 0) return ISO_DATE.format(ms);
+  if (ms < MILLIS_PER_DAY) return ISO_TIME.format(ms);
+  if (ms % MILLIS_PER_DAY === 0) return ISO_DATE.format(ms);
   return ISO_TIMESTAMP.format(ms);
 }

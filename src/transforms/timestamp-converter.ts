@@ -12,6 +12,7 @@ import { DataError, type Field, type Schema, SchemaBuilder, Schemas, Struct } fr
 import type { Transformation } from "../api/transform.js";
 import {
   DATE_SCHEMA,
+  MILLIS_PER_DAY,
   OPTIONAL_DATE_SCHEMA,
   OPTIONAL_TIME_SCHEMA,
   OPTIONAL_TIMESTAMP_SCHEMA,
@@ -85,7 +86,6 @@ const CONFIG_DEF = new ConfigDef()
   .define(REPLACE_NULL_WITH_DEFAULT);
 
 const PURPOSE = "converting timestamp formats";
-const MS_PER_DAY = 86_400_000;
 
 /** Per input struct schema: the output schema and the source type of the converted field. */
 interface Plan {
@@ -259,9 +259,9 @@ export class TimestampConverter implements Transformation {
             return ms;
         }
       case "Date":
-        return new Date(Math.floor(ms / MS_PER_DAY) * MS_PER_DAY);
+        return new Date(Math.floor(ms / MILLIS_PER_DAY) * MILLIS_PER_DAY);
       case "Time":
-        return new Date(((ms % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY);
+        return new Date(((ms % MILLIS_PER_DAY) + MILLIS_PER_DAY) % MILLIS_PER_DAY);
       case "Timestamp":
         return new Date(ms);
     }
