@@ -9,6 +9,7 @@
  * looksLikeJson).
  */
 import { z } from "zod";
+import { javaTrim } from "../data/java-text.js";
 import {
   ConfigFileError,
   configMapSchema,
@@ -61,15 +62,6 @@ const createConnectorRequestSchema = z.object({
   // Jackson maps a JSON null to "not given"
   initial_state: initialStateSchema.nullish(),
 });
-
-/** Java's String.trim(): strips every char <= U+0020 from both ends (control chars included, unlike JS trim). */
-function javaTrim(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && s.charCodeAt(start) <= 0x20) start++;
-  while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
-  return s.slice(start, end);
-}
 
 /** Java's Character.isISOControl. */
 const isIsoControl = (code: number): boolean => code <= 0x1f || (code >= 0x7f && code <= 0x9f);

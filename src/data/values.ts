@@ -18,6 +18,7 @@ import { DataError, LogicalTypes, type Schema, SchemaBuilder, Schemas, Struct } 
 import { Decimal } from "./decimal.js";
 import { describe } from "./describe.js";
 import { integerString, javaDoubleString, javaFloatString } from "./java-format.js";
+import { javaTrim } from "./java-text.js";
 import { DATE_SCHEMA, decimalSchema, MILLIS_PER_DAY, TIME_SCHEMA, TIMESTAMP_SCHEMA } from "./logical.js";
 import { isPlainObject } from "./plain-object.js";
 
@@ -101,15 +102,6 @@ function append(schema: Schema | undefined, value: unknown, embedded: boolean): 
 // ------------------------------------------------------------------ parseString
 
 const DELIMITERS = ':,{}[]"';
-
-/** Java's String.trim: strips every char <= U+0020, not Unicode whitespace. */
-function javaTrim(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && s.charCodeAt(a) <= 0x20) a++;
-  while (b > a && s.charCodeAt(b - 1) <= 0x20) b--;
-  return s.slice(a, b);
-}
 
 function isBlank(s: string): boolean {
   return javaTrim(s).length === 0;

@@ -14,8 +14,8 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../../../src");
 const ALLOWED: Record<string, readonly string[]> = {
   api: ["."],
   data: ["api", "."],
-  config: ["api", "."],
-  kafka: ["api", "config", "log", "."],
+  config: ["api", "data", "."],
+  kafka: ["api", "config", "data", "log", "."],
 };
 
 function sourceFiles(dir: string): string[] {
