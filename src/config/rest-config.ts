@@ -1,7 +1,8 @@
 /**
  * Worker keys of the REST listener's security and of the scaling signal: authentication (Ferry-specific),
  * CORS (Kafka Connect's access.control.* keys), client certificates (Kafka's ssl.client.authentication) and
- * scaling.units.per.worker. The ssl.* store keys are shared with the Kafka clients (kafka-security-keys.ts; src/kafka/security.ts applies them).
+ * scaling.units.per.worker. The ssl.* store keys are shared with the Kafka clients (kafka-security-keys.ts;
+ * src/kafka/security.ts applies them).
  */
 import { z } from "zod";
 import type { ConfigDef } from "../api/config-def.js";
