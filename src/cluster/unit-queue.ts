@@ -16,6 +16,7 @@
 import { Worker as BullWorker, type Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "../log/logger.js";
+import { sleep } from "../sleep.js";
 
 export interface UnitJobData {
   readonly unit: string;
@@ -157,7 +158,7 @@ export class UnitQueue {
       } catch (e) {
         if (this.closing) break;
         this.o.logger.warn({ err: e }, "fetching a unit job failed; retrying");
-        await new Promise((r) => setTimeout(r, 500));
+        await sleep(500);
         continue;
       }
       if (!job) continue;

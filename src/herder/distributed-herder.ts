@@ -23,6 +23,7 @@ import { evictWhenRejoining } from "../kafka/group-member-eviction.js";
 import type { KafkaClient } from "../kafka/types.js";
 import type { StatusListener } from "../runner/unit-status.js";
 import type { Worker } from "../runner/worker.js";
+import { sleep } from "../sleep.js";
 import type { OffsetStore, StatusUnit, TargetState, UnitState, UnitStatus } from "../state/types.js";
 import { reverseTransform } from "./config-providers.js";
 import {
@@ -292,7 +293,7 @@ export class DistributedHerder extends HerderBase implements Herder {
       await this.o.statuses.readToEnd();
       const s = this.o.statuses.connector(name)?.state;
       if (s === state || s === "FAILED" || !this.o.configs.connectorConfig(name)) return;
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
     this.o.logger.info({ connector: name, state }, "target state written; its status has not followed yet");
   }
@@ -463,7 +464,7 @@ export class DistributedHerder extends HerderBase implements Herder {
       } catch (e) {
         this.o.logger.error({ err: e }, "reconciliation failed; retrying");
         this.again = true;
-        await new Promise((r) => setTimeout(r, 200));
+        await sleep(200);
       }
     } while (this.again && !this.stopped);
   }

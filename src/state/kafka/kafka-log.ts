@@ -34,6 +34,7 @@ import type {
   ProduceMessage,
 } from "../../kafka/types.js";
 import type { Logger } from "../../log/logger.js";
+import { sleep } from "../../sleep.js";
 
 export class KafkaLogError extends ConnectError {
   override name = "KafkaLogError";
@@ -225,7 +226,7 @@ export class KafkaLog {
         } catch (e) {
           this.lastCrash = e as Error;
           // at most 2 s apart: a broker that is back is read again soon
-          await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 2_000)));
+          await sleep(Math.min(250 * 2 ** attempt, 2_000));
         }
       }
     } finally {
@@ -456,7 +457,7 @@ export class KafkaLog {
       } catch (e) {
         if (!isRetriable(e) || Date.now() + delay > deadline) throw e;
         this.log.debug({ err: e }, "retrying the end offsets");
-        await new Promise((r) => setTimeout(r, delay));
+        await sleep(delay);
       }
     }
   }

@@ -10,6 +10,7 @@
 import { ConnectError } from "../../errors.js";
 import { type KafkaAdmin, type KafkaClient, TOPIC_CONFIG_RESOURCE } from "../../kafka/types.js";
 import type { Logger } from "../../log/logger.js";
+import { sleep } from "../../sleep.js";
 
 export class StateTopicError extends ConnectError {
   override name = "StateTopicError";
@@ -205,7 +206,7 @@ async function partitionCount(admin: KafkaAdmin, topic: string, timeoutMs = 30_0
         cause: last,
       });
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
