@@ -18,6 +18,7 @@ import {
 } from "../api/schema.js";
 import { Decimal } from "../data/decimal.js";
 import { describe } from "../data/describe.js";
+import { toInt64 } from "../data/int64.js";
 import { integerString, jsonDouble, jsonFloat } from "../data/java-format.js";
 import {
   dateToDays,
@@ -113,8 +114,7 @@ function floatOf(j: unknown): number {
 /** int64 from exact text: truncated and wrapped to 64 bits like Jackson's longValue(); number when safe. */
 function int64FromText(text: string): number | bigint {
   const whole = /^-?\d+$/.test(text) ? BigInt(text) : Decimal.parse(text).toBigInt();
-  const v = BigInt.asIntN(64, whole);
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  return toInt64(whole);
 }
 
 /** Jackson's isInt(): an integral number within int32. */

@@ -17,6 +17,7 @@ import type { SchemaAndValue } from "../api/converter.js";
 import { DataError, LogicalTypes, type Schema, SchemaBuilder, Schemas, Struct } from "../api/schema.js";
 import { Decimal } from "./decimal.js";
 import { describe } from "./describe.js";
+import { toInt64 } from "./int64.js";
 import { integerString, javaDoubleString, javaFloatString } from "./java-format.js";
 import { javaTrim } from "./java-text.js";
 import { DATE_SCHEMA, decimalSchema, MILLIS_PER_DAY, TIME_SCHEMA, TIMESTAMP_SCHEMA } from "./logical.js";
@@ -246,8 +247,7 @@ function parseAsNumber(token: string): SchemaAndValue | null {
     if (whole >= -128n && whole <= 127n) return { schema: Schemas.INT8, value: Number(whole) };
     if (whole >= -32768n && whole <= 32767n) return { schema: Schemas.INT16, value: Number(whole) };
     if (whole >= -2147483648n && whole <= 2147483647n) return { schema: Schemas.INT32, value: Number(whole) };
-    const safe = whole >= BigInt(Number.MIN_SAFE_INTEGER) && whole <= BigInt(Number.MAX_SAFE_INTEGER);
-    return { schema: Schemas.INT64, value: safe ? Number(whole) : whole };
+    return { schema: Schemas.INT64, value: toInt64(whole) };
   }
   const dv = Number(d.toString());
   const fv = Math.fround(dv);

@@ -10,6 +10,7 @@ import { ConfigDef } from "../api/config-def.js";
 import type { ConnectRecord } from "../api/records.js";
 import { DataError, type Field, LogicalTypes, type Schema, SchemaBuilder, Struct } from "../api/schema.js";
 import type { Transformation } from "../api/transform.js";
+import { toInt64 } from "../data/int64.js";
 import { javaDoubleString, javaFloatString } from "../data/java-format.js";
 import { dateToDays, timestampToMillis, timeToMillis } from "../data/logical.js";
 import { formatConnectDate } from "./date-format.js";
@@ -27,7 +28,6 @@ import {
   requireMap,
   requireStruct,
   SchemaCache,
-  toInt64,
   typeName,
 } from "./util.js";
 

@@ -7,6 +7,7 @@ import { ConfigDef } from "../api/config-def.js";
 import type { ConnectRecord } from "../api/records.js";
 import { DataError, type Schema, Struct } from "../api/schema.js";
 import type { Transformation } from "../api/transform.js";
+import { toInt64 } from "../data/int64.js";
 import {
   fieldValue,
   isSchemalessMap,
@@ -22,7 +23,6 @@ import {
   type RecordPart,
   requireMap,
   requireStruct,
-  toInt64,
   typeName,
 } from "./util.js";
 

@@ -10,6 +10,7 @@ import { ConfigDef } from "../api/config-def.js";
 import type { ConnectRecord } from "../api/records.js";
 import { DataError, type Field, type Schema, SchemaBuilder, Schemas, Struct } from "../api/schema.js";
 import type { Transformation } from "../api/transform.js";
+import { toInt64 } from "../data/int64.js";
 import {
   DATE_SCHEMA,
   MILLIS_PER_DAY,
@@ -35,7 +36,6 @@ import {
   requireStructOrNull,
   SchemaCache,
   schemaFingerprint,
-  toInt64,
   typeName,
 } from "./util.js";
 

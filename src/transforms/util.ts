@@ -238,17 +238,6 @@ function valueFingerprint(v: unknown): string {
   return `{${entries.map(([k, x]) => `${valueFingerprint(k)}:${valueFingerprint(x)}`).join(",")}}`;
 }
 
-// ---- int64 values ----------------------------------------------------------------------------------------
-
-/**
- * int64 values are JS numbers while they are safe integers and bigints beyond that, so ordinary values
- * stay cheap numbers and large ones (e.g. nanosecond timestamps) keep every digit.
- */
-export function toInt64(v: bigint): number | bigint {
-  const n = BigInt.asIntN(64, v);
-  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
-}
-
 // ---- $Key / $Value -------------------------------------------------------------------------------------
 
 /** The part of the record a `$Key` or `$Value` variant operates on (Kafka's operatingSchema/Value/newRecord). */

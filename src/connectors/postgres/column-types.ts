@@ -5,6 +5,7 @@
  */
 import { DataError, LogicalTypes, type Schema, SchemaBuilder } from "../../api/schema.js";
 import { Decimal } from "../../data/decimal.js";
+import { toInt64 } from "../../data/int64.js";
 
 /** pg_type OIDs of the built-in types mapped below. */
 export const OID = {
@@ -41,13 +42,9 @@ function build(b: SchemaBuilder, optional: boolean): Schema {
   return (optional ? b.optional() : b).build();
 }
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
-
 /** int64 as a number when it fits, else a bigint (the JSON converter writes both exactly). */
 function parseInt64(text: string): number | bigint {
-  const b = BigInt(text);
-  return b <= MAX_SAFE && b >= MIN_SAFE ? Number(b) : b;
+  return toInt64(BigInt(text));
 }
 
 export function codecFor(c: ColumnInfo): ColumnCodec {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SchemaBuilder, Schemas, Struct } from "../../../src/api/schema.js";
+import { toInt64 } from "../../../src/data/int64.js";
 import { javaDoubleString, javaFloatString } from "../../../src/data/java-format.js";
 import {
   ConfigError,
@@ -12,7 +13,6 @@ import {
   requireStruct,
   SchemaCache,
   schemaFingerprint,
-  toInt64,
   typeName,
 } from "../../../src/transforms/util.js";
 import { sinkRec, sourceRec, struct, structSchema } from "./helpers.js";
