@@ -50,6 +50,11 @@ export class ConfigValidationError extends ConnectError {
   }
 }
 
+/** What went wrong, for a message: an Error's message, anything else as text. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 export function describeError(e: unknown): string {
   if (e instanceof Error) return e.stack ?? `${e.name}: ${e.message}`;
   return String(e);

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { z } from "zod";
+import { errorMessage } from "../errors.js";
 import { JsonNumber, JsonSyntaxError, type JsonValue, parseJson } from "./json.js";
 import { PropertiesError, parseProperties } from "./properties.js";
 
@@ -42,7 +43,7 @@ export async function readConfigText(path: string, fail: Fail): Promise<string> 
     if (code === "ENOENT") fail("file not found", e);
     if (code === "EISDIR") fail("is a directory, not a file", e);
     if (code === "EACCES" || code === "EPERM") fail("permission denied", e);
-    fail(`cannot read file: ${e instanceof Error ? e.message : String(e)}`, e);
+    fail(`cannot read file: ${errorMessage(e)}`, e);
   }
   try {
     return utf8.decode(bytes);

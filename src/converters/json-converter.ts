@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ConfigDef } from "../api/config-def.js";
 import type { Converter, HeaderConverter, SchemaAndValue } from "../api/converter.js";
 import { DataError, type Schema } from "../api/schema.js";
+import { errorMessage } from "../errors.js";
 import { newConverterConfigDef, parseConverterConfig } from "./converter-config.js";
 import { type DecimalFormat, JsonCodec, NEED_EXACT_NUMBERS } from "./json-codec.js";
 import { parseJson, parseJsonStrict } from "./lossless-json.js";
@@ -118,7 +119,7 @@ function skipJsonString(t: string, i: number): number {
 }
 
 function serializationError(e: unknown): DataError {
-  const why = e instanceof Error ? e.message : String(e);
+  const why = errorMessage(e);
   return new DataError(`Converting byte[] to Kafka Connect data failed due to serialization error: ${why}`, {
     cause: e,
   });

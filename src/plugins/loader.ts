@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
+import { errorMessage } from "../errors.js";
 import type { Logger } from "../log/logger.js";
 import type { AnyPlugin, PluginRegistry } from "./registry.js";
 
@@ -56,10 +57,6 @@ export function pluginShapeProblem(entry: unknown): string | null {
   return r.error.issues
     .map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message))
     .join("; ");
-}
-
-function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** The entry file of a package folder, from package.json `exports` (the "." import/default) or `main`. */
@@ -146,7 +143,7 @@ export async function loadPlugins(
     try {
       modules = await modulesOf(entry, resolveFrom);
     } catch (e) {
-      skip(entry, describe(e));
+      skip(entry, errorMessage(e));
       continue;
     }
     if (modules.length === 0) skip(entry, "no plugin module found (package.json, index.js or index.mjs)");
@@ -155,7 +152,7 @@ export async function loadPlugins(
       try {
         ns = await withTimeout(import(module), options.importTimeoutMs ?? 10_000, module);
       } catch (e) {
-        skip(module, `import failed: ${describe(e)}`);
+        skip(module, `import failed: ${errorMessage(e)}`);
         continue;
       }
       const list = Array.isArray(ns.plugins) ? ns.plugins : ns.default;

@@ -9,6 +9,7 @@
  */
 import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
 import type { KafkaClient } from "../kafka/types.js";
+import { errorMessage } from "../errors.js";
 
 export interface EventLoopMonitorOptions {
   /** how often the p99 is taken and the histogram reset (default 5 s) */
@@ -90,7 +91,7 @@ export async function runReadiness(
         ]);
         out[c.name] = ok ? { ok: true } : { ok: false };
       } catch (e) {
-        out[c.name] = { ok: false, error: e instanceof Error ? e.message : String(e) };
+        out[c.name] = { ok: false, error: errorMessage(e) };
       } finally {
         clearTimeout(timer);
       }

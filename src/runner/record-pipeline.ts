@@ -5,6 +5,7 @@
 import type { Converter, HeaderConverter, SchemaAndValue } from "../api/converter.js";
 import type { ConnectRecord, Header, SinkRecord, SourceRecord } from "../api/records.js";
 import type { ProduceMessage, RecordHeaders } from "../kafka/types.js";
+import { errorMessage } from "../errors.js";
 
 export interface TransformChain {
   apply<R extends ConnectRecord>(record: R): R | null;
@@ -29,7 +30,7 @@ export class ConverterStageError extends Error {
     readonly className: string,
     cause: unknown,
   ) {
-    super(`${stage} ${className} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+    super(`${stage} ${className} failed: ${errorMessage(cause)}`, {
       cause,
     });
   }

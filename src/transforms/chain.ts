@@ -9,6 +9,7 @@ import { z } from "zod";
 import { ConfigDef, type ConfigKey, parseValue } from "../api/config-def.js";
 import type { ConnectRecord } from "../api/records.js";
 import type { Predicate, Transformation } from "../api/transform.js";
+import { errorMessage } from "../errors.js";
 import { pluginLookup, type TransformPluginLookup } from "./registry.js";
 import { ConfigError } from "./util.js";
 
@@ -187,7 +188,7 @@ function reportConfigureError(errors: Errors, prefix: string, e: unknown): void 
     return;
   }
   // a cross-key problem with no single key: reported on the type, naming the alias
-  const message = e instanceof Error ? e.message : String(e);
+  const message = errorMessage(e);
   addError(errors, `${prefix}type`, `Invalid configuration ${prefix.slice(0, -1)}: ${message}`);
 }
 
@@ -327,12 +328,9 @@ export class TransformStageError extends Error {
   readonly className: string;
   readonly alias: string;
   constructor(stage: TransformStage, cause: unknown) {
-    super(
-      `Transformation ${stage.alias} (${stage.className}) failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-      {
-        cause,
-      },
-    );
+    super(`Transformation ${stage.alias} (${stage.className}) failed: ${errorMessage(cause)}`, {
+      cause,
+    });
     this.className = stage.className;
     this.alias = stage.alias;
   }

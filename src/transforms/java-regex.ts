@@ -4,6 +4,7 @@
  * patterns normally use; the Java-only pieces that are cheap to map are mapped (\Q..\E quoting, leading
  * inline flags, \A and \z), and anything JS cannot compile is reported as an invalid regex.
  */
+import { errorMessage } from "../errors.js";
 
 export interface JavaPattern {
   readonly source: string;
@@ -46,7 +47,7 @@ export function compileJavaRegex(pattern: string): JavaPattern {
       error ??= e;
     }
   }
-  if (chosen === undefined) throw new Error(error instanceof Error ? error.message : String(error));
+  if (chosen === undefined) throw new Error(errorMessage(error));
   const probe = new RegExp(`${source}|`, chosen).exec("");
   return {
     source: pattern,

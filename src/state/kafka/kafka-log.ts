@@ -22,6 +22,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ConnectError } from "../../errors.js";
+import { ConnectError, errorMessage } from "../../errors.js";
 import { createProducer, isRetriable } from "../../kafka/client.js";
 import { evictStaleMemberOnRestart } from "../../kafka/stale-member-eviction.js";
 import type {
@@ -164,7 +165,7 @@ export class KafkaLog {
         this.log.warn({ err: de }, "disconnecting after a failed start also failed"),
       );
       this.state = "stopped";
-      throw new KafkaLogError(`Cannot start reading topic ${this.topic}: ${message(e)}`, { cause: e });
+      throw new KafkaLogError(`Cannot start reading topic ${this.topic}: ${errorMessage(e)}`, { cause: e });
     }
     this.state = "running";
     this.timings = { connectMs, joinMs: this.joinMs, totalMs: performance.now() - t0 };
@@ -251,7 +252,7 @@ export class KafkaLog {
     try {
       ends = await this.endOffsets();
     } catch (e) {
-      throw new KafkaLogError(`Cannot read the end offsets of topic ${this.topic}: ${message(e)}`, {
+      throw new KafkaLogError(`Cannot read the end offsets of topic ${this.topic}: ${errorMessage(e)}`, {
         cause: e,
       });
     }
@@ -364,7 +365,7 @@ export class KafkaLog {
       } catch (e) {
         this.fail(
           new KafkaLogError(
-            `Applying the record at offset ${m.offset} of ${this.topic}-${partition} failed: ${message(e)}`,
+            `Applying the record at offset ${m.offset} of ${this.topic}-${partition} failed: ${errorMessage(e)}`,
             { cause: e },
           ),
         );
@@ -485,7 +486,9 @@ export class KafkaLog {
         }
         for (const p of round) p.resolve();
       } catch (e) {
-        const error = new KafkaLogError(`Writing to topic ${this.topic} failed: ${message(e)}`, { cause: e });
+        const error = new KafkaLogError(`Writing to topic ${this.topic} failed: ${errorMessage(e)}`, {
+          cause: e,
+        });
         round.forEach((p, i) => {
           if ((lastIndex[i] ?? 0) < acked) p.resolve();
           else p.reject(error);
@@ -504,7 +507,7 @@ export class KafkaLog {
     const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
     if (errors.length > 0) {
       throw new KafkaLogError(
-        `Disconnecting from topic ${this.topic} failed: ${errors.map(message).join("; ")}`,
+        `Disconnecting from topic ${this.topic} failed: ${errors.map(errorMessage).join("; ")}`,
         { cause: errors[0] },
       );
     }
@@ -549,8 +552,4 @@ function* chunks(messages: ProduceMessage[]): Generator<ProduceMessage[]> {
     bytes += s;
   }
   if (current.length > 0) yield current;
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -9,6 +9,7 @@
  */
 import { ConnectError } from "../../errors.js";
 import { type KafkaAdmin, type KafkaClient, TOPIC_CONFIG_RESOURCE } from "../../kafka/types.js";
+import { ConnectError, errorMessage } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import { sleep } from "../../sleep.js";
 
@@ -99,7 +100,7 @@ export async function ensureStateTopic(
   const log = logger.child({ component: "state-topics", topic: spec.topic });
   let created = false;
   const existing = await admin.listTopics().catch((e: unknown) => {
-    throw new StateTopicError(`Cannot list topics to find ${spec.topic}: ${message(e)}`, { cause: e });
+    throw new StateTopicError(`Cannot list topics to find ${spec.topic}: ${errorMessage(e)}`, { cause: e });
   });
   if (!existing.includes(spec.topic)) {
     const configEntries = Object.entries(spec.topicConfigs ?? {})
@@ -126,7 +127,7 @@ export async function ensureStateTopic(
       });
     } catch (e) {
       throw new StateTopicError(
-        `Cannot create topic ${spec.topic} (${spec.configKey}) for ${spec.purpose}: ${message(e)}`,
+        `Cannot create topic ${spec.topic} (${spec.configKey}) for ${spec.purpose}: ${errorMessage(e)}`,
         { cause: e },
       );
     }
@@ -171,7 +172,7 @@ export async function ensureStateTopicWith(
   try {
     await admin.connect();
   } catch (e) {
-    throw new StateTopicError(`Cannot connect to Kafka to set up topic ${spec.topic}: ${message(e)}`, {
+    throw new StateTopicError(`Cannot connect to Kafka to set up topic ${spec.topic}: ${errorMessage(e)}`, {
       cause: e,
     });
   }
@@ -197,12 +198,12 @@ async function partitionCount(admin: KafkaAdmin, topic: string, timeoutMs = 30_0
       last = new Error(`topic ${topic} has no leader for some partitions yet`);
     } catch (e) {
       if (!NOT_YET.has((e as { type?: string }).type ?? "")) {
-        throw new StateTopicError(`Cannot describe topic ${topic}: ${message(e)}`, { cause: e });
+        throw new StateTopicError(`Cannot describe topic ${topic}: ${errorMessage(e)}`, { cause: e });
       }
       last = e;
     }
     if (Date.now() > deadline) {
-      throw new StateTopicError(`Topic ${topic} is not ready after ${timeoutMs} ms: ${message(last)}`, {
+      throw new StateTopicError(`Topic ${topic} is not ready after ${timeoutMs} ms: ${errorMessage(last)}`, {
         cause: last,
       });
     }
@@ -228,7 +229,9 @@ async function cleanupPolicy(admin: KafkaAdmin, topic: string, log: Logger): Pro
       log.debug({ err: e }, "describeConfigs refused");
       return undefined;
     }
-    throw new StateTopicError(`Cannot describe the configs of topic ${topic}: ${message(e)}`, { cause: e });
+    throw new StateTopicError(`Cannot describe the configs of topic ${topic}: ${errorMessage(e)}`, {
+      cause: e,
+    });
   }
   if (value == null) return undefined;
   const policies = value
@@ -236,8 +239,4 @@ async function cleanupPolicy(admin: KafkaAdmin, topic: string, log: Logger): Pro
     .map((s) => s.trim().toLowerCase())
     .filter((s) => s.length > 0);
   return policies.length === 0 ? undefined : [...new Set(policies)].sort();
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
