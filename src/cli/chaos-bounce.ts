@@ -2,7 +2,8 @@
  * One bounce of `ferry chaos`: a worker stopped with a signal, and the time until every unit it ran is
  * RUNNING on another worker (the failover time).
  */
-import { sleep } from "../runner/backoff.js";
+
+import { sleep } from "../sleep.js";
 import type { ChaosWorker, LocalCluster } from "./chaos-cluster.js";
 import { type ChaosRest, type Unit, unitKey, units } from "./chaos-rest.js";
 

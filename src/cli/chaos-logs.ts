@@ -4,7 +4,7 @@
  * stops growing, and the wait until records flow again after a disruption.
  */
 import { open } from "node:fs/promises";
-import { sleep } from "../runner/backoff.js";
+import { sleep } from "../sleep.js";
 
 export const RESUME_TIMEOUT_MS = 60_000;
 export const NOT_RESUMED = `records did not flow again within ${RESUME_TIMEOUT_MS} ms of the disruption`;

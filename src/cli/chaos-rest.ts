@@ -3,7 +3,7 @@
  * of the local cluster, and the wait until every unit of the run's source and sink is RUNNING.
  */
 import { z } from "zod";
-import { sleep } from "../runner/backoff.js";
+import { sleep } from "../sleep.js";
 import type { LocalCluster } from "./chaos-cluster.js";
 
 const RUNNING_TIMEOUT_MS = 90_000;

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createKafka } from "../kafka/client.js";
 import { createLogger } from "../log/logger.js";
-import { sleep } from "../runner/backoff.js";
+import { sleep } from "../sleep.js";
 import { addSeqno, type ChaosMode, maxSeqno, type TaskReport, taskReport } from "./chaos-analysis.js";
 import { bounce, type Failover } from "./chaos-bounce.js";
 import { type ChaosWorker, LocalCluster } from "./chaos-cluster.js";

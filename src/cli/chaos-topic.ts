@@ -4,6 +4,7 @@
  */
 import type { KafkaClient } from "../kafka/types.js";
 import { sleep } from "../runner/backoff.js";
+import { sleep } from "../sleep.js";
 import { addSeqno } from "./chaos-analysis.js";
 
 export async function createTopic(kafka: KafkaClient, topic: string, partitions: number): Promise<void> {
