@@ -3,7 +3,6 @@
  * each source task's records carry), and deleted with the run's state topics afterwards.
  */
 import type { KafkaClient } from "../kafka/types.js";
-import { sleep } from "../runner/backoff.js";
 import { sleep } from "../sleep.js";
 import { addSeqno } from "./chaos-analysis.js";
 

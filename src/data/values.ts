@@ -4,7 +4,7 @@
  * back from text (SimpleHeaderConverter, InsertHeader's value.literal).
  *
  * Parsing follows Kafka's, quirks included, so the same header bytes mean the same value in Ferry and in Kafka
- * Connect (decision: wrangler-free-docs/decisions/one-values-parser.md). Kafka's quirks kept: a top-level
+ * Connect (decision: wrangler-free-docs/decisions/0014-one-values-parser.md). Kafka's quirks kept: a top-level
  * value need not use the whole text ("12:30" is the int8 12, "[1] x" the array [1]); quoted strings inside
  * arrays and maps keep their backslashes. The one difference: dates and times are written and read in UTC
  * (Kafka uses the JVM's default time zone; Connect workers usually run in UTC) and must match the ISO patterns

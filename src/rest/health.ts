@@ -8,8 +8,8 @@
  * Kafka Connect's own /health stays as it is (see app.ts).
  */
 import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
-import type { KafkaClient } from "../kafka/types.js";
 import { errorMessage } from "../errors.js";
+import type { KafkaClient } from "../kafka/types.js";
 
 export interface EventLoopMonitorOptions {
   /** how often the p99 is taken and the histogram reset (default 5 s) */

@@ -4,8 +4,8 @@
  */
 import type { Converter, HeaderConverter, SchemaAndValue } from "../api/converter.js";
 import type { ConnectRecord, Header, SinkRecord, SourceRecord } from "../api/records.js";
-import type { ProduceMessage, RecordHeaders } from "../kafka/types.js";
 import { errorMessage } from "../errors.js";
+import type { ProduceMessage, RecordHeaders } from "../kafka/types.js";
 
 export interface TransformChain {
   apply<R extends ConnectRecord>(record: R): R | null;

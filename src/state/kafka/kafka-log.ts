@@ -21,7 +21,6 @@
  * the worker's view); its last error shows in the message of a `readToEnd()` that times out.
  */
 import { randomUUID } from "node:crypto";
-import { ConnectError } from "../../errors.js";
 import { ConnectError, errorMessage } from "../../errors.js";
 import { createProducer, isRetriable } from "../../kafka/client.js";
 import { evictStaleMemberOnRestart } from "../../kafka/stale-member-eviction.js";

@@ -7,9 +7,9 @@
  *   more than one partition: compaction and ordering are what make the stored state correct.
  * If the policy cannot be described (ACLs), the check is skipped with an info line, as Kafka does.
  */
-import { ConnectError } from "../../errors.js";
-import { type KafkaAdmin, type KafkaClient, TOPIC_CONFIG_RESOURCE } from "../../kafka/types.js";
+
 import { ConnectError, errorMessage } from "../../errors.js";
+import { type KafkaAdmin, type KafkaClient, TOPIC_CONFIG_RESOURCE } from "../../kafka/types.js";
 import type { Logger } from "../../log/logger.js";
 import { sleep } from "../../sleep.js";
 
