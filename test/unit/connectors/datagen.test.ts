@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type {
   SourceOffset,
   SourcePartition,
@@ -105,28 +105,40 @@ describe("datagen source", () => {
   });
 
   it("keeps the rate without busy waiting, and returns at once when stopped", async () => {
-    const ac = new AbortController();
-    const [cfg] = await taskConfigs({ topic: "t", "records.per.second": "50" }, 1);
-    const t = new DatagenSourceTask();
-    await t.start(cfg ?? {}, ctx({}, ac.signal));
-    const t0 = Date.now();
-    let polls = 0;
-    const all: SourceRecord[] = [];
-    while (Date.now() - t0 < 400) {
-      polls++;
-      all.push(...((await t.poll()) ?? []));
+    // a fake clock: the schedule is checked record by record, whatever the machine's load
+    vi.useFakeTimers({ now: 0, toFake: ["Date", "setTimeout", "clearTimeout"] });
+    try {
+      const ac = new AbortController();
+      const [cfg] = await taskConfigs({ topic: "t", "records.per.second": "50" }, 1);
+      const t = new DatagenSourceTask();
+      await t.start(cfg ?? {}, ctx({}, ac.signal));
+      let polls = 0;
+      const arrivals: { seq: number; at: number }[] = [];
+      while (Date.now() < 400) {
+        polls++;
+        const p = t.poll();
+        // a poll with nothing due sleeps until the next record's time: let the clock reach it
+        await vi.advanceTimersToNextTimerAsync();
+        for (const r of (await p) ?? [])
+          arrivals.push({ seq: (r.sourceOffset as { seq: number }).seq, at: Date.now() });
+      }
+      // 50/s: record k is due at k × 20 ms, the first at once; by 400 ms records 0..20 are out, in order,
+      // none before its time
+      expect(arrivals.map((a) => a.seq)).toEqual(Array.from({ length: 21 }, (_, k) => k));
+      for (const a of arrivals) expect(a.at, `record ${a.seq}`).toBeGreaterThanOrEqual(a.seq * 20);
+      // polls sleep between records rather than spin: at most one empty poll per record
+      expect(polls).toBeLessThanOrEqual(2 * arrivals.length);
+      const slow = new DatagenSourceTask();
+      await slow.start({ ...cfg, "records.per.second": "0.1" }, ctx({}, ac.signal));
+      await slow.poll();
+      const p = slow.poll();
+      const pollStartedAt = Date.now();
+      ac.abort();
+      // the clock does not move: the sleeping poll answers the abort, not its timer
+      expect(await p).toBeNull();
+      expect(Date.now()).toBe(pollStartedAt);
+    } finally {
+      vi.useRealTimers();
     }
-    // 50/s over ~0.4 s: about 21 records, and polls sleep between records rather than spin
-    expect(all.length).toBeGreaterThanOrEqual(18);
-    expect(all.length).toBeLessThanOrEqual(24);
-    expect(polls).toBeLessThan(80);
-    const slow = new DatagenSourceTask();
-    await slow.start({ ...cfg, "records.per.second": "0.1" }, ctx({}, ac.signal));
-    await slow.poll();
-    const p = slow.poll();
-    setTimeout(() => ac.abort(), 20);
-    const t1 = Date.now();
-    expect(await p).toBeNull();
-    expect(Date.now() - t1).toBeLessThan(200);
   });
 });
