@@ -2,8 +2,10 @@
  * Distributed part 2 on real worker processes: a killed worker's units (sources and sinks) run elsewhere,
  * a SIGTERM drains, units spread evenly and a joining worker gets its share without shuffling the others,
  * a rolling restart keeps everything running, and no unit ever has two running owners (ownership journal).
- * Timings are asserted loosely (the failover benchmark measures them); the sink bound is below the consumer
- * session timeout (10 s), so it fails if a sink's partitions wait for the dead member's session to expire.
+ * Timings are not asserted (the failover benchmarks measure them), except where a bound is the behaviour:
+ * a killed worker's units run elsewhere when its leases run out (1.5 s), not when BullMQ would find its jobs
+ * stalled (30 s); the sink reads again without waiting out the dead consumer's session, which the test sets
+ * to 60 s so that a bound of ten times the ~1.7 s a failover takes still tells the two apart.
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -47,11 +49,22 @@ async function pipeline(c: TestCluster, sinkFile: string): Promise<number> {
       topics: topic,
       file: sinkFile,
       "tasks.max": "2",
+      // far above any bound below: a sink that waited for the dead member's session would fail them
+      "consumer.override.session.timeout.ms": String(SINK_SESSION_MS),
     },
   });
   expect(r.status).toBe(201);
   return 9;
 }
+
+/** the sink consumers' session timeout (the client's default is 45 s, Ferry's 10 s) */
+const SINK_SESSION_MS = 60_000;
+/**
+ * A kill -9 failover takes about 1.7 s (p99, wrangler-free-docs/benchmarks.md: the 1.5 s lease TTL plus a
+ * start); the bounds below are ten times that, and well under what a failover that waited for BullMQ's
+ * stalled-job check (30 s) or the sink consumers' session (60 s) would take.
+ */
+const FAILOVER_BOUND_MS = 17_000;
 
 async function size(file: string): Promise<number> {
   return (await stat(file).catch(() => ({ size: 0 }))).size;
@@ -84,18 +97,16 @@ describe("failover", () => {
       await waitFor(
         async () => allRunning(await unitsSeenBy(survivor), units, [victimId]),
         `round ${round}: every unit of ${victimId} RUNNING elsewhere`,
-        8_000,
+        FAILOVER_BOUND_MS - (Date.now() - killedAt),
         50,
       );
-      const movedAt = Date.now();
-      // both sink tasks read again well before the dead consumer's 10 s session would have expired
+      // both sink tasks read again long before the dead consumer's session (60 s) would have expired
       await waitFor(
         async () => (await size(sinkFile)) > sizeAtKill + 2000,
         `round ${round}: the sink consuming again`,
-        8_000,
+        FAILOVER_BOUND_MS - (Date.now() - killedAt),
         50,
       );
-      expect(movedAt - killedAt).toBeLessThan(8_000);
       await c.start(victim);
     }
     const journal = await readJournal(c.workers);
@@ -125,8 +136,6 @@ describe("failover", () => {
     await waitFor(
       async () => allRunning(await unitsSeenBy(survivor), units, [leaving?.id ?? ""]),
       "every unit RUNNING on the two others",
-      5_000,
-      50,
     );
     const journal = await readJournal(c.workers);
     // no SIGKILL here: every start elsewhere follows the leaving worker's own stop
@@ -150,14 +159,10 @@ describe("balance", () => {
       return allRunning(u, units) && balancedByKind(u, ids(2)) ? u : null;
     }, "two workers sharing the connectors (2/2) and the tasks (3/2)");
     await c.start(2);
-    const three = await waitFor(
-      async () => {
-        const u = await unitsSeenBy(url0);
-        return allRunning(u, units) && balancedByKind(u, ids(3)) ? u : null;
-      },
-      "three workers, each with its share of connectors and of tasks",
-      10_000,
-    );
+    const three = await waitFor(async () => {
+      const u = await unitsSeenBy(url0);
+      return allRunning(u, units) && balancedByKind(u, ids(3)) ? u : null;
+    }, "three workers, each with its share of connectors and of tasks");
     // the scaling signal: 9 units want one worker at 10 units per worker; nothing waits in the queue
     const scaling = await api(url0, "GET", "/cluster/scaling");
     expect(scaling.body).toEqual({
@@ -174,14 +179,10 @@ describe("balance", () => {
     }
     await c.stop(2, "SIGTERM");
     await c.stop(1, "SIGTERM");
-    await waitFor(
-      async () => {
-        const u = await unitsSeenBy(url0);
-        return allRunning(u, units) && shares(u).size === 1;
-      },
-      "all units back on the one worker",
-      10_000,
-    );
+    await waitFor(async () => {
+      const u = await unitsSeenBy(url0);
+      return allRunning(u, units) && shares(u).size === 1;
+    }, "all units back on the one worker");
     expect(doubleOwnership(await readJournal(c.workers))).toEqual([]);
   }, 150_000);
 
@@ -195,34 +196,34 @@ describe("balance", () => {
     for (let i = 0; i < 3; i++) {
       await c.stop(i, "SIGTERM");
       await c.start(i);
-      await waitFor(
-        async () => {
-          const u = await unitsSeenBy(watch(i));
-          return (
-            allRunning(u, units) &&
-            balancedByKind(
-              u,
-              c.workers.map((w) => w.id),
-            )
-          );
-        },
-        `balanced again after restarting worker ${i}`,
-        15_000,
-      );
+      await waitFor(async () => {
+        const u = await unitsSeenBy(watch(i));
+        return (
+          allRunning(u, units) &&
+          balancedByKind(
+            u,
+            c.workers.map((w) => w.id),
+          )
+        );
+      }, `balanced again after restarting worker ${i}`);
     }
     const journal = await readJournal(c.workers);
     expect(doubleOwnership(journal)).toEqual([]);
-    // each unit's gaps (a stop until the next start anywhere) stay short
+    // each unit's gaps (a stop until the next start anywhere) stay short: a drained unit is released, not
+    // left until its lease runs out or BullMQ finds its job stalled (30 s). A drain's hand-over takes under
+    // 1 s (SIGTERM max 0.9 s in wrangler-free-docs/benchmarks.md); the bound is ten times that
     const lastStop = new Map<string, number>();
-    let worst = 0;
+    const gaps: { unit: string; ms: number }[] = [];
     for (const e of journal) {
       if (e.kind === "stop") lastStop.set(e.unit, e.at);
       else {
         const s = lastStop.get(e.unit);
-        if (s !== undefined) worst = Math.max(worst, e.at - s);
+        if (s !== undefined) gaps.push({ unit: e.unit, ms: e.at - s });
         lastStop.delete(e.unit);
       }
     }
-    expect(worst).toBeLessThan(2_000);
+    // three restarts of three workers each stopped some units: the gaps were measured at all
+    expect(gaps.length).toBeGreaterThanOrEqual(3);
+    expect(gaps.filter((g) => g.ms >= 10_000)).toEqual([]);
   }, 180_000);
 });

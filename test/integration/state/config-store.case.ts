@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ConfigChange, ConfigStore } from "../../../src/state/types.js";
-import { type MakeStore, useStores } from "./contract.js";
+import { type ContractOptions, type MakeStore, useStores } from "./contract.js";
 
-export function runConfigStoreContract(makeStore: MakeStore<ConfigStore>): void {
+export function runConfigStoreContract(makeStore: MakeStore<ConfigStore>, options: ContractOptions): void {
   const stores = useStores(makeStore);
 
   describe("ConfigStore contract", () => {
@@ -159,9 +159,8 @@ export function runConfigStoreContract(makeStore: MakeStore<ConfigStore>): void 
       expect(store.connectorConfig("c")).toEqual({ name: "c" });
     });
 
-    it("a second instance over the same storage rebuilds the same view", async () => {
-      const { store, reopen } = await stores.make();
-      if (!reopen) return;
+    it.runIf(options.durable)("a second instance over the same storage rebuilds the same view", async () => {
+      const { store, reopen } = await stores.makeDurable();
       await store.putConnectorConfig("a", { name: "a", k: "v" }, "STOPPED");
       await store.putTaskConfigs("a", []);
       await store.putConnectorConfig("b-2", { name: "b-2" });

@@ -16,6 +16,15 @@ export interface StoreFixture<S extends StoreLifecycle> {
 
 export type MakeStore<S extends StoreLifecycle> = () => Promise<StoreFixture<S>>;
 
+export interface ContractOptions {
+  /**
+   * The store keeps what it was given, so that a second instance over the same storage sees it (files,
+   * Kafka): its fixture gives `reopen`, and the cases about a second instance run. A store that keeps
+   * nothing (memory) skips them, and the run reports them as skipped.
+   */
+  readonly durable: boolean;
+}
+
 /** Tracks the stores a test made and stops them after it. */
 export function useStores<S extends StoreLifecycle>(make: MakeStore<S>) {
   const stores: S[] = [];
@@ -42,6 +51,12 @@ export function useStores<S extends StoreLifecycle>(make: MakeStore<S>) {
             }
           : undefined,
       };
+    },
+    /** make() for the cases only durable stores run: a fixture without `reopen` is a mistake */
+    async makeDurable(): Promise<{ store: S; reopen: () => Promise<S> }> {
+      const { store, reopen } = await this.make();
+      if (!reopen) throw new Error("the store is declared durable, but its fixture gives no reopen()");
+      return { store, reopen };
     },
   };
 }

@@ -1,12 +1,12 @@
 /** The OffsetStore contract, run against the file store (unit) and the Kafka store (integration). */
 import { describe, expect, it } from "vitest";
 import type { OffsetStore } from "../../../src/state/types.js";
-import { type MakeStore, useStores } from "./contract.js";
+import { type ContractOptions, type MakeStore, useStores } from "./contract.js";
 
 const byFile = (a: { partition: Record<string, unknown> }, b: { partition: Record<string, unknown> }) =>
   String(a.partition.file).localeCompare(String(b.partition.file));
 
-export function runOffsetStoreContract(makeStore: MakeStore<OffsetStore>): void {
+export function runOffsetStoreContract(makeStore: MakeStore<OffsetStore>, options: ContractOptions): void {
   const stores = useStores(makeStore);
 
   describe("OffsetStore contract", () => {
@@ -88,9 +88,8 @@ export function runOffsetStoreContract(makeStore: MakeStore<OffsetStore>): void 
       expect(store.get("bulk", { pad: "x".repeat(300), file: "f1234" })).toEqual({ position: 1234 });
     });
 
-    it("a second instance over the same storage rebuilds the same view", async () => {
-      const { store, reopen } = await stores.make();
-      if (!reopen) return;
+    it.runIf(options.durable)("a second instance over the same storage rebuilds the same view", async () => {
+      const { store, reopen } = await stores.makeDurable();
       await store.put("c", [
         { partition: { file: "a" }, offset: { position: 10 } },
         { partition: { file: "b", n: 1 }, offset: { position: 20, nested: { deep: [1, 2] } } },

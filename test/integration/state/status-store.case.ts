@@ -1,7 +1,7 @@
 /** The StatusStore contract, run against the memory store (unit) and the Kafka store (integration). */
 import { describe, expect, it } from "vitest";
 import type { StatusStore, StatusUnit, UnitStatus } from "../../../src/state/types.js";
-import { type MakeStore, useStores } from "./contract.js";
+import { type ContractOptions, type MakeStore, useStores } from "./contract.js";
 
 const running = (workerId = "w1:8083", generation = 1): UnitStatus => ({
   state: "RUNNING",
@@ -10,7 +10,7 @@ const running = (workerId = "w1:8083", generation = 1): UnitStatus => ({
   generation,
 });
 
-export function runStatusStoreContract(makeStore: MakeStore<StatusStore>): void {
+export function runStatusStoreContract(makeStore: MakeStore<StatusStore>, options: ContractOptions): void {
   const stores = useStores(makeStore);
 
   describe("StatusStore contract", () => {
@@ -131,9 +131,8 @@ export function runStatusStoreContract(makeStore: MakeStore<StatusStore>): void 
       expect(store.task("c", 0)?.workerId).toBe("new");
     });
 
-    it("a second instance over the same storage rebuilds the same view", async () => {
-      const { store, reopen } = await stores.make();
-      if (!reopen) return;
+    it.runIf(options.durable)("a second instance over the same storage rebuilds the same view", async () => {
+      const { store, reopen } = await stores.makeDurable();
       await store.putConnector("c", running());
       await store.putTask(
         "c",

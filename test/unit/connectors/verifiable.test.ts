@@ -150,10 +150,13 @@ describe("verifiable source", () => {
     vi.useFakeTimers({ now: 0, toFake: ["Date", "setTimeout", "clearTimeout"] });
     try {
       const c = verifiableSourcePlugin.createConnector();
-      await c.start({ topic: "t", throughput: "50", "tasks.max": "2" }, {
-        requestTaskReconfiguration() {},
-        raiseError() {},
-      });
+      await c.start(
+        { topic: "t", throughput: "50", "tasks.max": "2" },
+        {
+          requestTaskReconfiguration() {},
+          raiseError() {},
+        },
+      );
       const configs = await c.taskConfigs(2);
       expect(configs).toHaveLength(2);
       const task = new VerifiableSourceTask();

@@ -5,16 +5,19 @@ import { FileOffsetStore } from "../../../src/state/file/file-offset-store.js";
 import { runOffsetStoreContract } from "../../integration/state/offset-store.case.js";
 import { tempDir } from "../../support/files.js";
 
-runOffsetStoreContract(async () => {
-  const dir = await tempDir("offsets");
-  const path = join(dir.path, "sub", "offsets.json");
-  const open = async () => {
-    const s = new FileOffsetStore(path);
-    await s.start();
-    return s;
-  };
-  return { store: await open(), reopen: open, cleanup: dir.cleanup };
-});
+runOffsetStoreContract(
+  async () => {
+    const dir = await tempDir("offsets");
+    const path = join(dir.path, "sub", "offsets.json");
+    const open = async () => {
+      const s = new FileOffsetStore(path);
+      await s.start();
+      return s;
+    };
+    return { store: await open(), reopen: open, cleanup: dir.cleanup };
+  },
+  { durable: true },
+);
 
 describe("FileOffsetStore", () => {
   it("refuses a corrupt file, naming it", async () => {
