@@ -43,7 +43,9 @@ async function pipeline(c: TestCluster, sinkFile: string): Promise<number> {
     expect(r.status).toBe(201);
   }
   const r = await api(c.workers[0]?.url ?? "", "POST", "/connectors", {
-    name: "sink",
+    // its consumer group is connect-<name>: a name of this test's own, so that no other run's (killed) sink
+    // consumers are members of it
+    name: `${c.group}-sink`,
     config: {
       "connector.class": "FileStreamSink",
       topics: topic,

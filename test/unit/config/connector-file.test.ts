@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -409,11 +409,16 @@ describe("loadConnectorFile: errors name the file and the problem", () => {
     expect((await loadError(path)).message).toBe(`connector config file ${path}: is a directory, not a file`);
   });
 
-  // root reads anything, so the permission check cannot fail there
-  it.skipIf(process.getuid?.() === 0)("an unreadable file", async () => {
-    const path = await file("secret.properties", "name=x");
-    await chmod(path, 0o000);
-    expect((await loadError(path)).message).toBe(`connector config file ${path}: permission denied`);
+  // a file the system refuses to open, for root too (which file permissions would not stop): a path
+  // through a regular file
+  it("a file that cannot be opened", async () => {
+    const parent = await file("a-file.properties", "name=x");
+    const path = join(parent, "below.properties");
+    const error = await loadError(path);
+    expect(error.message).toBe(
+      `connector config file ${path}: cannot read file: ENOTDIR: not a directory, open '${path}'`,
+    );
+    expect((error.cause as NodeJS.ErrnoException).code).toBe("ENOTDIR");
   });
 
   it("keeps the underlying error as the cause", async () => {
