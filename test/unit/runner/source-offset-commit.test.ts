@@ -32,7 +32,11 @@ const producer = {
   },
 } as unknown as KafkaProducer;
 
-function runner(task: SourceTask, write: (entries: readonly OffsetEntry[]) => Promise<void>) {
+function runner(
+  task: SourceTask,
+  write: (entries: readonly OffsetEntry[]) => Promise<void>,
+  offsetFlushTimeoutMs?: number,
+) {
   const offsets: OffsetStore = {
     start: async () => {},
     stop: async () => {},
@@ -44,7 +48,13 @@ function runner(task: SourceTask, write: (entries: readonly OffsetEntry[]) => Pr
     },
     write: async (_c, e) => write(e),
   };
-  return sourceRunner({ task, offsets, producer, offsetFlushIntervalMs: 20 });
+  return sourceRunner({
+    task,
+    offsets,
+    producer,
+    offsetFlushIntervalMs: 20,
+    ...(offsetFlushTimeoutMs === undefined ? {} : { offsetFlushTimeoutMs }),
+  });
 }
 
 const offsetOf = (entries: readonly OffsetEntry[]) =>
@@ -82,13 +92,19 @@ describe("SourceTaskRunner offset commits", () => {
       release = res;
     });
     let calls = 0;
-    const { r, events } = runner(task, async () => {
-      calls++;
-      inFlight++;
-      most = Math.max(most, inFlight);
-      if (calls === 1) await hung;
-      inFlight--;
-    });
+    // the hung commit is not given up during the test: how long 50 polls take on a busy machine does not
+    // matter (with the fixture's 1 s timeout, a slow machine saw the second commit start after it)
+    const { r, events } = runner(
+      task,
+      async () => {
+        calls++;
+        inFlight++;
+        most = Math.max(most, inFlight);
+        if (calls === 1) await hung;
+        inFlight--;
+      },
+      600_000,
+    );
     const done = r.start();
     await until(() => calls === 1);
     const polledAtHang = task.polled;

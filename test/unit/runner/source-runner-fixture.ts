@@ -18,6 +18,8 @@ export interface FixtureOptions {
   readonly transactions?: SourceTransactions;
   readonly producer?: KafkaProducer;
   readonly offsetFlushIntervalMs: number;
+  /** default 1 s */
+  readonly offsetFlushTimeoutMs?: number;
 }
 
 /** events: "running", "shutdown" and "failed: <message>", in order */
@@ -43,7 +45,7 @@ export function sourceRunner(o: FixtureOptions): { r: SourceTaskRunner; events: 
     },
     offsets: o.offsets,
     offsetFlushIntervalMs: o.offsetFlushIntervalMs,
-    offsetFlushTimeoutMs: 1_000,
+    offsetFlushTimeoutMs: o.offsetFlushTimeoutMs ?? 1_000,
     status: {
       onRunning: () => events.push("running"),
       onPaused: () => {},
