@@ -2,10 +2,10 @@
  * Distributed part 2 on real worker processes: a killed worker's units (sources and sinks) run elsewhere,
  * a SIGTERM drains, units spread evenly and a joining worker gets its share without shuffling the others,
  * a rolling restart keeps everything running, and no unit ever has two running owners (ownership journal).
- * Timings are not asserted (the failover benchmarks measure them), except where a bound is the behaviour:
- * a killed worker's units run elsewhere when its leases run out (1.5 s), not when BullMQ would find its jobs
- * stalled (30 s); the sink reads again without waiting out the dead consumer's session, which the test sets
- * to 60 s so that a bound of ten times the ~1.7 s a failover takes still tells the two apart.
+ * Timings are not asserted (npm run bench:cluster measures them), except where a bound is the behaviour:
+ * a killed worker's units run elsewhere once its leases run out (1 s), in a small multiple of that, and its
+ * sink partitions are read again without waiting out the dead consumer's session, which the test sets to
+ * 60 s so that a bound of ten times the ~1.7 s a failover takes still tells the two apart.
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -62,9 +62,9 @@ async function pipeline(c: TestCluster, sinkFile: string): Promise<number> {
 /** the sink consumers' session timeout (the client's default is 45 s, Ferry's 10 s) */
 const SINK_SESSION_MS = 60_000;
 /**
- * A kill -9 failover takes about 1.7 s (p99, wrangler-free-docs/benchmarks.md: the 1.5 s lease TTL plus a
- * start); the bounds below are ten times that, and well under what a failover that waited for BullMQ's
- * stalled-job check (30 s) or the sink consumers' session (60 s) would take.
+ * A kill -9 failover takes about 1.7 s (p99 in wrangler-free-docs/benchmarks.md: the lease running out
+ * plus a start); the bounds below are ten times that, and well under what a sink that waited for the dead
+ * consumer's session (60 s) would take.
  */
 const FAILOVER_BOUND_MS = 17_000;
 
@@ -211,9 +211,9 @@ describe("balance", () => {
     }
     const journal = await readJournal(c.workers);
     expect(doubleOwnership(journal)).toEqual([]);
-    // each unit's gaps (a stop until the next start anywhere) stay short: a drained unit is released, not
-    // left until its lease runs out or BullMQ finds its job stalled (30 s). A drain's hand-over takes under
-    // 1 s (SIGTERM max 0.9 s in wrangler-free-docs/benchmarks.md); the bound is ten times that
+    // each unit's gaps (a stop until the next start anywhere) stay short. A drain's hand-over takes under
+    // 1 s (SIGTERM max 0.9 s in wrangler-free-docs/benchmarks.md); the bound is ten times that, loose enough
+    // for a busy machine (the 2 s it had before failed at 2,018 ms at load average 6)
     const lastStop = new Map<string, number>();
     const gaps: { unit: string; ms: number }[] = [];
     for (const e of journal) {

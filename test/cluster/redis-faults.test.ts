@@ -1,9 +1,9 @@
 /**
  * Redis faults on real worker processes. One worker cut off from Redis (a TCP proxy the test controls)
- * stops each of its units before another worker starts it (the lease TTL), and takes work again when the link
- * heals; no unit ever has two running owners (checked from the ownership journal). A Redis restart without
- * persistence (the cluster's own redis-server) loses leases, jobs and membership: the cluster recovers by
- * itself.
+ * stops each of its units before its leases run out and another worker starts it, and takes work again
+ * when the link heals; no unit ever has two running owners (checked from the ownership journal). A Redis
+ * restart without persistence (the cluster's own redis-server) loses leases, jobs and membership: the
+ * cluster recovers by itself.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { REDIS_URL } from "../support/env.js";
@@ -58,8 +58,8 @@ describe("redis faults", () => {
 
     const cutAt = Date.now();
     proxy.cut();
-    // the others take the units over when the leases run out (1.5 s), not when BullMQ finds the jobs stalled
-    // (30 s): about 2 s here, so 15 s is seven times that and still half the stall check
+    // the others take the units over once the leases run out (1 s): about 2 s here, so 15 s is seven times
+    // that (a bound that is loose on purpose: the order below is what matters)
     await waitFor(
       async () => allRunning(await unitsSeenBy(watcher), units, [cutOff]),
       "every unit RUNNING on the two workers that reach Redis",
