@@ -11,7 +11,14 @@ import { createTopic } from "../support/kafka.js";
 import { type PrivateRedis, privateRedis } from "../support/private-redis.js";
 import { type TcpProxy, tcpProxy } from "../support/tcp-proxy.js";
 import { waitFor } from "../support/worker-process.js";
-import { allRunning, doubleOwnership, readJournal, shares, unitsSeenBy } from "./observe.js";
+import {
+  allRunning,
+  doubleOwnership,
+  type JournalEvent,
+  readJournal,
+  shares,
+  unitsSeenBy,
+} from "./observe.js";
 import { api, type TestCluster, testCluster } from "./support.js";
 
 let cluster: TestCluster | null = null;
@@ -67,15 +74,22 @@ describe("redis faults", () => {
       50,
     );
     // the cut-off worker stopped each of its units (journal) before any other worker started it: it stops
-    // them before their leases can run out, which is what lets the others start them
-    const during = await readJournal(c.workers);
-    const stops = during.filter((e) => e.worker === cutOff && e.kind === "stop" && e.at >= cutAt);
+    // them before their leases can run out, which is what lets the others start them. The journal is the
+    // workers' log files, which may trail the statuses by a moment: wait until it shows the four stops and
+    // each unit's start elsewhere, then check their order
+    const startedElsewhere = (journal: JournalEvent[], unit: string) =>
+      journal.find((e) => e.unit === unit && e.kind === "start" && e.worker !== cutOff && e.at >= cutAt);
+    const cutOffStops = (journal: JournalEvent[]) =>
+      journal.filter((e) => e.worker === cutOff && e.kind === "stop" && e.at >= cutAt);
+    const during = await waitFor(async () => {
+      const journal = await readJournal(c.workers);
+      const stops = cutOffStops(journal);
+      return stops.length >= 4 && stops.every((s) => startedElsewhere(journal, s.unit)) ? journal : null;
+    }, "the journal to show each stop of the cut-off worker and the unit's start elsewhere");
+    const stops = cutOffStops(during);
     expect(stops.length).toBe(4);
     for (const s of stops) {
-      const takenOver = during.find(
-        (e) => e.unit === s.unit && e.kind === "start" && e.worker !== cutOff && e.at >= cutAt,
-      );
-      expect(takenOver, `${s.unit} started elsewhere`).toBeDefined();
+      const takenOver = startedElsewhere(during, s.unit);
       expect(s.at, `${s.unit} stopped on the cut-off worker before it started elsewhere`).toBeLessThanOrEqual(
         takenOver?.at ?? Number.NEGATIVE_INFINITY,
       );
