@@ -21,9 +21,11 @@ import type { ConfigStore } from "../../../src/state/types.js";
 import { REDIS_URL, uniqueName } from "../../support/env.js";
 import { createTopic, deleteTopics, kafka, readAll, silentLogger } from "../state/support.js";
 
-// short, so that the slowed decisions below outlast it several times over
-const LOCK: NameLockOptions = { ttlMs: 300, waitMs: 30_000 };
-const STALL_MS = LOCK.ttlMs * 4;
+// shorter than the default 10 s so the slowed decisions below outlast it twice over, yet long enough that
+// a renewal (every TTL/3 = 1 s) survives an event-loop pause of ~2 s on a busy machine: a lost renewal
+// would fail the test for the wrong reason
+const LOCK: NameLockOptions = { ttlMs: 3_000, waitMs: 60_000 };
+const STALL_MS = LOCK.ttlMs * 2;
 
 let redis: Redis;
 const topics: string[] = [];
