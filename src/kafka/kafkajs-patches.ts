@@ -15,6 +15,10 @@
  * parses the batch's first offset and timestamp into a Long for every record; ./record-batch-decoder
  * returns the same objects reading straight from the buffer (see there).
  *
+ * network/requestQueue (every connection): when it is not throttled, upstream schedules its next check with
+ * a negative delay (`throttledUntil` is -1). Node treated that as 1 ms silently until Node 23, which prints a
+ * TimeoutNegativeWarning for it into every worker's stderr; the patched method passes the 1 ms itself.
+ *
  * The patches are written against kafkajs's internals of one release (./kafkajs-version.ts): loading this
  * module with any other kafkajs installed throws before anything is replaced.
  */
@@ -71,12 +75,40 @@ replaceModule("kafkajs/src/protocol/recordBatch/v0/decoder.js", decodeRecordBatc
 // read_committed: records of aborted transactions that overlap others (see filter-aborted-messages.ts)
 replaceModule("kafkajs/src/consumer/filterAbortedMessages.js", filterAbortedMessages);
 
+interface RequestQueueShape {
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  pending: unknown[];
+  checkPendingRequests(): void;
+  scheduleCheckPendingRequests(): void;
+}
+// upstream's CHECK_PENDING_REQUESTS_INTERVAL
+const CHECK_PENDING_MS = 10;
+const requestQueue = require("kafkajs/src/network/requestQueue/index.js") as {
+  prototype: RequestQueueShape;
+};
+function scheduleCheckPendingRequests(this: RequestQueueShape): void {
+  if (this.throttleCheckTimeoutId) return;
+  let delay = this.throttledUntil - Date.now();
+  if (this.pending.length > 0 && delay <= 0) delay = CHECK_PENDING_MS;
+  this.throttleCheckTimeoutId = setTimeout(
+    () => {
+      this.throttleCheckTimeoutId = null;
+      this.checkPendingRequests();
+    },
+    // what Node made of a negative delay before it began to warn about it
+    Math.max(1, delay),
+  );
+}
+requestQueue.prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
+
 /** true when kafkajs uses the patched modules (checked by a unit test) */
 export function kafkajsPatched(): boolean {
   return (
     require("kafkajs/src/producer/groupMessagesPerPartition.js") === groupMessagesPerPartition &&
     require("kafkajs/src/protocol/requests/produce/v3/request.js") === produceRequestV3 &&
     require("kafkajs/src/protocol/recordBatch/v0/decoder.js") === decodeRecordBatch &&
-    require("kafkajs/src/consumer/filterAbortedMessages.js") === filterAbortedMessages
+    require("kafkajs/src/consumer/filterAbortedMessages.js") === filterAbortedMessages &&
+    requestQueue.prototype.scheduleCheckPendingRequests === scheduleCheckPendingRequests
   );
 }
