@@ -95,7 +95,9 @@ describe("http sink", () => {
     const { t } = await task({
       "http.url": srv.url,
       "http.retry.backoff.ms": "10",
-      "http.timeout.ms": "200",
+      // the hanging request is cut by this timeout; the others must not be, on a busy machine too (a local
+      // answer takes milliseconds: 2 s is far over 5× that)
+      "http.timeout.ms": "2000",
     });
     await t.put(records([1, 2]));
     expect(srv.seen.map((s) => s.body)).toEqual([
@@ -111,7 +113,8 @@ describe("http sink", () => {
     const { t } = await task({
       "http.url": srv.url,
       "http.retry.backoff.ms": "20",
-      "http.retry.max.ms": "100",
+      // long enough for a second attempt on a busy machine (two local 503s and a 20 ms backoff take ~50 ms)
+      "http.retry.max.ms": "2000",
     });
     await expect(t.put(records([1]))).rejects.toThrow(/giving up.*503/);
     expect(srv.seen.length).toBeGreaterThan(1);
