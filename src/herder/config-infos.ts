@@ -32,7 +32,7 @@ export interface ConfigKeyInfo {
   importance: string;
   documentation: string | null;
   group: string | null;
-  order: number;
+  order_in_group: number;
   width: string;
   display_name: string;
   dependents: string[];
@@ -86,7 +86,7 @@ export function configKeyInfo(key: ConfigKey, prefix = ""): ConfigKeyInfo {
     importance: key.importance,
     documentation: key.documentation ?? null,
     group: key.group ?? null,
-    order: key.orderInGroup ?? -1,
+    order_in_group: key.orderInGroup ?? -1,
     width: key.width ?? "NONE",
     display_name: key.displayName ?? key.name,
     dependents: [...(key.dependents ?? [])],

@@ -75,6 +75,9 @@ export interface DistributedHerderOptions extends HerderBaseOptions {
 }
 
 type UnitKey = string;
+const TRACKING_UNAVAILABLE =
+  "Topic tracking is not available in Ferry's distributed mode (it is in standalone mode).";
+
 const connectorUnit = (name: string): UnitKey => `connector:${name}`;
 const taskUnit = (name: string, task: number): UnitKey => `task:${name}:${task}`;
 /** The connector (and task) of a unit key; connector names may contain ":". */
@@ -196,8 +199,6 @@ export class DistributedHerder extends HerderBase implements Herder {
           this.setWorkerLoggerLevel(change.namespace, change.level);
           return;
         }
-        if (change.kind === "connector-config" || change.kind === "task-configs")
-          this.topicsReset.delete(change.connector);
         this.requestReconcile();
         this.reconciler.request();
       }),
@@ -412,24 +413,18 @@ export class DistributedHerder extends HerderBase implements Herder {
   // ---------------------------------------------------------------- topics, plugins, loggers
 
   /**
-   * Active topic tracking is not in the status topic yet: the topics the connector's config names, until a
-   * reset on this worker (cleared when the connector's config or tasks change again).
+   * KIP-558 active topic tracking is not implemented in distributed mode: Kafka Connect keeps it in the
+   * status topic (`topic-<topic>-connector-<c>` records) so that every worker answers alike, and Ferry does
+   * not write those records yet. Rather than answer a list that is not what the tasks used, both endpoints
+   * answer as Kafka Connect does with topic.tracking.enable=false: 403.
    */
-  async connectorActiveTopics(name: string): Promise<ActiveTopicsInfo> {
-    const config = this.o.configs.connectorConfig(name);
-    const topics = new Set<string>();
-    if (config && !this.topicsReset.has(name)) {
-      if (config.topic) topics.add(config.topic.trim());
-      for (const t of (config.topics ?? "").split(",")) if (t.trim()) topics.add(t.trim());
-    }
-    return { connector: name, topics: [...topics].sort() };
+  async connectorActiveTopics(_name: string): Promise<ActiveTopicsInfo> {
+    throw new ConnectError(TRACKING_UNAVAILABLE, 403);
   }
 
-  async resetConnectorActiveTopics(name: string): Promise<void> {
-    if (this.o.configs.connectorConfig(name)) this.topicsReset.add(name);
+  async resetConnectorActiveTopics(_name: string): Promise<void> {
+    throw new ConnectError(TRACKING_UNAVAILABLE, 403);
   }
-
-  private readonly topicsReset = new Set<string>();
 
   /**
    * KIP-976: a `logger-cluster-<namespace>` record in the config topic; every worker (this one too) applies

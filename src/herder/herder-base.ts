@@ -70,11 +70,12 @@ export function patchConfig(
   return out;
 }
 
-export function stateInfo(s: UnitStatus): UnitStateInfo {
+export function stateInfo(s: UnitStatus, version: { version?: string } = {}): UnitStateInfo {
   return {
     state: s.state,
     worker_id: s.workerId,
     ...(s.trace ? { trace: s.trace } : {}),
+    ...version,
     ...(s.attempts ? { attempts: s.attempts } : {}),
   };
 }
@@ -129,18 +130,28 @@ export abstract class HerderBase {
     return { ...this.requireConfig(name) };
   }
 
+  /**
+   * KIP-891 (Kafka Connect 4.x): status carries the connector plugin's version, for the connector and its
+   * tasks alike (Ferry's tasks come from the same plugin); none when the class is unknown or declares none.
+   */
+  protected pluginVersion(config: Readonly<Record<string, string>>): { version?: string } {
+    const v = this.o.plugins.connector(config["connector.class"] ?? "")?.version;
+    return v && v !== "undefined" ? { version: v } : {};
+  }
+
   protected statusView(name: string): ConnectorStateInfo | undefined {
     const config = this.o.configs.connectorConfig(name);
     const c = this.o.statuses.connector(name);
     if (!config || !c) return undefined;
     const count = this.taskCount(name);
+    const version = this.pluginVersion(config);
     const tasks = [...this.o.statuses.tasks(name).entries()]
       .filter(([id]) => id < count)
       .sort(([a], [b]) => a - b)
-      .map(([id, s]) => ({ id, ...stateInfo(this.liveStatus(`task:${name}:${id}`, s)) }));
+      .map(([id, s]) => ({ id, ...stateInfo(this.liveStatus(`task:${name}:${id}`, s), version) }));
     return {
       name,
-      connector: stateInfo(this.liveStatus(`connector:${name}`, c)),
+      connector: stateInfo(this.liveStatus(`connector:${name}`, c), version),
       tasks,
       type: this.typeOf(config),
     };
@@ -161,10 +172,11 @@ export abstract class HerderBase {
   }
 
   taskStatus(name: string, task: number): TaskStateInfo {
-    const s = this.o.configs.connectorConfig(name) ? this.o.statuses.task(name, task) : undefined;
-    if (!s || task >= this.taskCount(name))
+    const config = this.o.configs.connectorConfig(name);
+    const s = config ? this.o.statuses.task(name, task) : undefined;
+    if (!config || !s || task >= this.taskCount(name))
       throw new NotFoundError(`No status found for task ${name}-${task}`);
-    return { id: task, ...stateInfo(this.liveStatus(`task:${name}:${task}`, s)) };
+    return { id: task, ...stateInfo(this.liveStatus(`task:${name}:${task}`, s), this.pluginVersion(config)) };
   }
 
   taskConfigs(name: string): TaskInfo[] {

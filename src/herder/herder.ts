@@ -26,7 +26,9 @@ export interface UnitStateInfo {
   state: UnitState;
   worker_id: string;
   trace?: string;
-  /** Ferry: consecutive failed runs, while automatic restarts are under way */
+  /** the connector plugin's version (KIP-891) */
+  version?: string;
+  /** Ferry: consecutive failed runs, while automatic restarts are under way (REST: only with ?ferry=true) */
   attempts?: number;
 }
 

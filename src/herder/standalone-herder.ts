@@ -3,7 +3,7 @@ import { AlreadyExistsError, ConnectError, describeError, NotFoundError } from "
 import type { StatusListener } from "../runner/unit-status.js";
 import type { TaskId, Worker } from "../runner/worker.js";
 import type { TargetState, UnitStatus } from "../state/types.js";
-import { ConfigProviders, reverseTransform } from "./config-providers.js";
+import { reverseTransform } from "./config-providers.js";
 import {
   type ActiveTopicsInfo,
   type ConnectorInfo,
@@ -189,41 +189,14 @@ export class StandaloneHerder extends HerderBase implements Herder {
   }
 
   /**
-   * Records the topics a connector's running tasks use, as far as the herder knows them: a sink's `topics`
-   * (or the existing topics its `topics.regex` matches), a source's `topic` when the connector has one.
-   * Topics a transform routes records to are not seen here.
+   * KIP-558: a topic one of the connector's tasks wrote to (acknowledged) or read from, reported by the
+   * runner as it happens. Until then the connector has no active topics, as in Kafka Connect.
    */
-  private recordTopics(name: string, config: Readonly<Record<string, string>>): void {
-    const add = (topics: Iterable<string>) => {
-      let set = this.activeTopics.get(name);
-      if (!set) this.activeTopics.set(name, (set = new Set()));
-      for (const t of topics) if (t && !ConfigProviders.hasVariables(t)) set.add(t);
-    };
-    const type = this.typeOf(config);
-    if (type === "source") {
-      const topic = config.topic?.trim();
-      if (topic) add([topic]);
-      return;
-    }
-    if (type !== "sink") return;
-    const topics = (config.topics ?? "").split(",").map((t) => t.trim());
-    add(topics.filter((t) => t.length > 0));
-    const regex = (config["topics.regex"] ?? "").trim();
-    if (regex && this.o.kafka && !ConfigProviders.hasVariables(regex)) {
-      let re: RegExp;
-      try {
-        re = new RegExp(`^(?:${regex})$`);
-      } catch {
-        return;
-      }
-      void this.withAdmin((admin) => admin.listTopics())
-        .then((all) => {
-          if (this.o.configs.connectorConfig(name)) add(all.filter((t) => re.test(t)));
-        })
-        .catch((e) =>
-          this.o.logger.debug({ err: e, connector: name }, "could not list topics for topics.regex"),
-        );
-    }
+  private recordTopic(name: string, topic: string): void {
+    if (!this.o.configs.connectorConfig(name)) return;
+    let set = this.activeTopics.get(name);
+    if (!set) this.activeTopics.set(name, (set = new Set()));
+    set.add(topic);
   }
 
   // ---------------------------------------------------------------- loggers
@@ -311,9 +284,7 @@ export class StandaloneHerder extends HerderBase implements Herder {
         .map((id) => this.o.worker.stopTask(id)),
     );
     await this.o.configs.putTaskConfigs(name, rawTasks);
-    let started = 0;
-    for (const task of rawTasks.keys()) if (await this.startTaskInstance(name, task)) started++;
-    if (started > 0 && this.o.configs.targetState(name) === "STARTED") this.recordTopics(name, raw);
+    for (const task of rawTasks.keys()) await this.startTaskInstance(name, task);
   }
 
   /**
@@ -332,7 +303,9 @@ export class StandaloneHerder extends HerderBase implements Herder {
     try {
       const taskConfig = await this.providers.resolve(tc);
       const connectorConfig = await this.providers.resolve(raw);
-      this.o.worker.startTask(id, taskConfig, connectorConfig, this.taskListener(id));
+      this.o.worker.startTask(id, taskConfig, connectorConfig, this.taskListener(id), {
+        onTopicUsed: (topic) => this.recordTopic(name, topic),
+      });
       return true;
     } catch (e) {
       this.o.logger.error({ err: e, connector: name, task }, "task failed to start");

@@ -166,7 +166,7 @@ export class LoggerLevels {
 
   /**
    * Sets the level of `namespace` and of every known logger whose name starts with it (of all loggers for
-   * root); returns the names of those loggers, sorted. An invalid level changes nothing and returns [].
+   * root); returns the names of those whose level changed, sorted. An invalid level changes nothing and returns [].
    */
   setLevel(namespace: string, level: string): string[] {
     const lvl = parseLog4jLevel(level);
@@ -177,13 +177,15 @@ export class LoggerLevels {
       ? this.knownNames()
       : [...new Set([ns, ...this.knownNames().filter((n) => n !== ROOT_LOGGER && n.startsWith(ns))])].sort();
     const at = this.now();
-    const before = new Map(affected.map((n) => [n, this.effective(n)]));
-    for (const n of affected) {
-      if (before.get(n) !== lvl) this.lastModified.set(n, at);
+    // as Kafka's Loggers.setLevel: a logger already at the level is skipped and not listed, so setting
+    // the same level twice answers []
+    const changed = affected.filter((n) => this.effective(n) !== lvl);
+    for (const n of changed) {
+      this.lastModified.set(n, at);
       this.levels.set(n, lvl);
     }
     this.apply();
-    return affected;
+    return changed;
   }
 
   /** pushes the effective levels onto every live pino logger */

@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { BadRequestError, ConnectError, NotFoundError } from "../errors.js";
-import type { Herder } from "../herder/herder.js";
+import type { ConnectorStateInfo, Herder, UnitStateInfo } from "../herder/herder.js";
 import { parseLog4jLevel } from "../log/levels.js";
 import type { Logger } from "../log/logger.js";
 import { FERRY_VERSION } from "../version.js";
@@ -43,6 +43,21 @@ export interface RestSecurityOptions {
   readonly allowOrigins: readonly string[];
   /** access.control.allow.methods; empty: GET, POST, HEAD */
   readonly allowMethods: readonly string[];
+}
+
+/**
+ * Ferry's own status fields (`attempts`) are left out unless the request asks with ?ferry=true: a Kafka
+ * Connect client sees Kafka Connect's fields only.
+ */
+function kcUnit<T extends UnitStateInfo>(s: T, ferry: boolean): T {
+  if (ferry || s.attempts === undefined) return s;
+  const { attempts: _ferryOnly, ...rest } = s;
+  return rest as T;
+}
+
+function kcStatus(s: ConnectorStateInfo, ferry: boolean): ConnectorStateInfo {
+  if (ferry) return s;
+  return { ...s, connector: kcUnit(s.connector, false), tasks: s.tasks.map((t) => kcUnit(t, false)) };
 }
 
 /** Kafka's ConnectorPluginsResource.normalizedPluginName: the name without a Connector suffix. */
@@ -158,6 +173,7 @@ export function createRestApp(o: RestOptions): OpenAPIHono {
     const names = herder.connectors();
     if (c.req.queries("expand") === undefined) return c.json(names, 200);
     const expand = c.req.queries("expand") ?? [];
+    const { ferry } = c.req.valid("query");
     const out: Record<
       string,
       { status?: ReturnType<Herder["connectorStatus"]>; info?: ReturnType<Herder["connectorInfo"]> }
@@ -166,7 +182,7 @@ export function createRestApp(o: RestOptions): OpenAPIHono {
       try {
         const entry: (typeof out)[string] = {};
         // unknown expansions are ignored, as Kafka does
-        if (expand.includes("status")) entry.status = herder.connectorStatus(name);
+        if (expand.includes("status")) entry.status = kcStatus(herder.connectorStatus(name), ferry);
         if (expand.includes("info")) entry.info = maskedInfo(herder.connectorInfo(name));
         out[name] = entry;
       } catch (e) {
@@ -222,17 +238,20 @@ export function createRestApp(o: RestOptions): OpenAPIHono {
   });
 
   app.openapi(R.connectorStatusRoute, (c) =>
-    c.json(herder.connectorStatus(c.req.valid("param").connector), 200),
+    c.json(kcStatus(herder.connectorStatus(c.req.valid("param").connector), c.req.valid("query").ferry), 200),
   );
 
   app.openapi(R.restartConnectorRoute, async (c) => {
     const { connector } = c.req.valid("param");
-    const { includeTasks, onlyFailed } = c.req.valid("query");
+    const { includeTasks, onlyFailed, ferry } = c.req.valid("query");
     if (!includeTasks && !onlyFailed) {
       await herder.restartConnector(connector);
       return c.body(null, 204);
     }
-    return c.json(await herder.restartConnectorAndTasks(connector, { includeTasks, onlyFailed }), 202);
+    return c.json(
+      kcStatus(await herder.restartConnectorAndTasks(connector, { includeTasks, onlyFailed }), ferry),
+      202,
+    );
   });
 
   app.openapi(R.stopConnectorRoute, async (c) => {
@@ -283,7 +302,7 @@ export function createRestApp(o: RestOptions): OpenAPIHono {
 
   app.openapi(R.taskStatusRoute, (c) => {
     const { connector, task } = c.req.valid("param");
-    return c.json(herder.taskStatus(connector, task), 200);
+    return c.json(kcUnit(herder.taskStatus(connector, task), c.req.valid("query").ferry), 200);
   });
 
   app.openapi(R.restartTaskRoute, async (c) => {

@@ -137,7 +137,7 @@ export const connectorStatusRoute = createRoute({
   path: "/connectors/{connector}/status",
   tags: ["Connectors"],
   summary: "A connector's and its tasks' states",
-  request: { params: S.ConnectorParam },
+  request: { params: S.ConnectorParam, query: S.FerryQuery },
   responses: { 200: json(S.ConnectorStateInfo, "The status"), ...errors(404) },
 });
 
@@ -214,7 +214,7 @@ export const taskStatusRoute = createRoute({
   path: "/connectors/{connector}/tasks/{task}/status",
   tags: ["Tasks"],
   summary: "A task's state",
-  request: { params: S.TaskParam },
+  request: { params: S.TaskParam, query: S.FerryQuery },
   responses: { 200: json(S.TaskState, "The task's state"), ...errors(404) },
 });
 

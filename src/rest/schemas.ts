@@ -113,12 +113,24 @@ export const ConnectorInfo = z
 
 const UnitState = z.enum(["UNASSIGNED", "RUNNING", "PAUSED", "FAILED", "RESTARTING", "STOPPED"]);
 
+const PluginVersion = z
+  .string()
+  .optional()
+  .openapi({ description: "the connector plugin's version (Kafka Connect 4.x, KIP-891)" });
+
+const Attempts = z
+  .number()
+  .int()
+  .optional()
+  .openapi({ description: "Ferry, only with ?ferry=true: consecutive failed runs" });
+
 export const ConnectorState = z
   .object({
     state: UnitState,
     worker_id: z.string(),
     trace: z.string().optional(),
-    attempts: z.number().int().optional().openapi({ description: "Ferry: consecutive failed runs" }),
+    version: PluginVersion,
+    attempts: Attempts,
   })
   .openapi("ConnectorState");
 
@@ -128,7 +140,8 @@ export const TaskState = z
     state: UnitState,
     worker_id: z.string(),
     trace: z.string().optional(),
-    attempts: z.number().int().optional().openapi({ description: "Ferry: consecutive failed runs" }),
+    version: PluginVersion,
+    attempts: Attempts,
   })
   .openapi("TaskState");
 
@@ -192,7 +205,7 @@ export const ConfigKeyInfo = z
     importance: z.string(),
     documentation: z.string().nullable(),
     group: z.string().nullable(),
-    order: z.number().int(),
+    order_in_group: z.number().int(),
     width: z.string(),
     display_name: z.string(),
     dependents: z.array(z.string()),
@@ -249,32 +262,56 @@ export const LoggerParam = z.object({
   logger: z.string().openapi({ param: { name: "logger", in: "path" }, description: "logger name, or root" }),
 });
 
-/** Query booleans parse as Java's Boolean.valueOf: "true" (any case) is true, anything else false. */
-const JavaBoolean = z
-  .string()
-  .optional()
-  .transform((v) => v?.toLowerCase() === "true");
+/**
+ * Query parameters as Jersey binds them to a single-valued @QueryParam: a repeated parameter takes its first
+ * value (Hono hands a repeated one over as an array).
+ */
+const firstValue = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+
+/**
+ * A boolean query parameter as Jersey binds a Java `boolean`: Boolean.valueOf, so "true" (any case) is true
+ * and anything else, empty included, is false; absent takes the default.
+ */
+const JavaBoolean = (fallback: boolean) =>
+  z.preprocess(
+    firstValue,
+    z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined ? fallback : v.toLowerCase() === "true")),
+  );
 
 export const RestartQuery = z.object({
-  includeTasks: JavaBoolean.openapi({
+  includeTasks: JavaBoolean(false).openapi({
     type: "boolean",
     description: "also restart the tasks (default false)",
   }),
-  onlyFailed: JavaBoolean.openapi({
+  onlyFailed: JavaBoolean(false).openapi({
     type: "boolean",
     description: "restart only what is FAILED (default false)",
+  }),
+  ferry: JavaBoolean(false).openapi({
+    type: "boolean",
+    description: "Ferry: include Ferry's own status fields (attempts) in the plan",
+  }),
+});
+
+/** ?ferry=true on the status endpoints: Ferry's own fields (attempts) beside Kafka Connect's. */
+export const FerryQuery = z.object({
+  ferry: JavaBoolean(false).openapi({
+    type: "boolean",
+    description: "Ferry: include Ferry's own status fields (attempts); a Kafka Connect client leaves it out",
   }),
 });
 
 export const PluginsQuery = z.object({
-  connectorsOnly: z
-    .string()
-    .optional()
-    .transform((v) => v === undefined || v.toLowerCase() === "true")
-    .openapi({ type: "boolean", description: "list only connectors (default true)" }),
+  connectorsOnly: JavaBoolean(true).openapi({
+    type: "boolean",
+    description: "list only connectors (default true)",
+  }),
 });
 
-export const ExpandQuery = z.object({
+export const ExpandQuery = FerryQuery.extend({
   expand: z
     .union([z.string(), z.array(z.string())])
     .optional()
@@ -283,8 +320,7 @@ export const ExpandQuery = z.object({
 
 export const ScopeQuery = z.object({
   scope: z
-    .string()
-    .optional()
+    .preprocess(firstValue, z.string().optional())
     .openapi({ description: "worker (default) or cluster", enum: ["worker", "cluster"] }),
 });
 

@@ -41,6 +41,8 @@ export interface SinkTaskRunnerOptions {
   readonly metrics?: TaskMetrics;
   /** distributed: false once this worker may no longer write for the task (its lease is not surely held) */
   readonly mayWrite?: () => boolean;
+  /** KIP-558 active topic tracking: a topic the task wrote to (acknowledged) or read from */
+  readonly onTopicUsed?: (topic: string) => void;
 }
 
 /** put() skipped because this worker's lease on the task may have expired; the task stops, it did not fail. */
@@ -212,6 +214,8 @@ export class SinkTaskRunner {
     const last = batch.messages[batch.messages.length - 1];
     if (!last) return;
     const tp = { topic: batch.topic, partition: batch.partition };
+    // as Kafka's sink task: a topic is active once a record was read from it
+    this.o.onTopicUsed?.(batch.topic);
     let converted: Converted[];
     try {
       converted = await this.convert(batch.topic, batch.partition, batch.messages);

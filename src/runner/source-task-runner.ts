@@ -41,6 +41,8 @@ export interface SourceTaskRunnerOptions {
   readonly transactions?: SourceTransactions;
   /** distributed: false once this worker may no longer write for the task (its lease is not surely held) */
   readonly mayWrite?: () => boolean;
+  /** KIP-558 active topic tracking: a topic the task wrote to (acknowledged) or read from */
+  readonly onTopicUsed?: (topic: string) => void;
   readonly chain: TransformChain;
   readonly converters: Converters;
   readonly offsets: OffsetStore;
@@ -388,6 +390,8 @@ export class SourceTaskRunner {
     const single = new Map<string, { partition: number; next: number }>();
     const perTopic = new Map<string, number>();
     for (const m of meta) perTopic.set(m.topicName, (perTopic.get(m.topicName) ?? 0) + 1);
+    // as Kafka's source task: a topic is active once a record sent to it was acknowledged
+    if (this.o.onTopicUsed) for (const t of perTopic.keys()) this.o.onTopicUsed(t);
     for (const m of meta) {
       if (perTopic.get(m.topicName) === 1)
         single.set(m.topicName, { partition: m.partition, next: Number(m.baseOffset) });

@@ -48,6 +48,8 @@ export interface TaskHooks {
   readonly onSinkGroupJoin?: (memberId: string) => void;
   /** distributed: false once the task's lease is not surely held; the runner writes nothing more */
   readonly mayWrite?: () => boolean;
+  /** KIP-558 active topic tracking: a topic the task wrote to (acknowledged) or read from */
+  readonly onTopicUsed?: (topic: string) => void;
 }
 
 export const taskKey = (id: TaskId) => `${id.connector}-${id.task}`;
@@ -228,6 +230,7 @@ export class Worker {
       logger: this.o.logger,
       errors: new RecordErrorHandler(errorConfig, id.connector, id.task, log, reporters),
       ...(hooks.mayWrite ? { mayWrite: hooks.mayWrite } : {}),
+      ...(hooks.onTopicUsed ? { onTopicUsed: hooks.onTopicUsed } : {}),
     };
     let runner: SourceTaskRunner | SinkTaskRunner;
     if (plugin.type === "source") {

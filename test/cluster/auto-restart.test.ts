@@ -90,7 +90,7 @@ describe("automatic restart", () => {
 
     // the flaky task is seen FAILED with its trace and attempt count on the way
     const failed = await waitFor(async () => {
-      const r = await api(url, "GET", "/connectors/flaky/tasks/0/status");
+      const r = await api(url, "GET", "/connectors/flaky/tasks/0/status?ferry=true");
       const b = r.body as { state?: string; trace?: string; attempts?: number };
       return b.state === "FAILED" ? b : null;
     }, "the flaky task FAILED");
@@ -103,7 +103,7 @@ describe("automatic restart", () => {
       20_000,
     );
     expect(await starts(flakyStarts)).toBe(3);
-    const running = (await api(url, "GET", "/connectors/flaky/status")).body as {
+    const running = (await api(url, "GET", "/connectors/flaky/status?ferry=true")).body as {
       tasks: { attempts?: number }[];
     };
     // the count stays visible while the task runs after failures

@@ -21,8 +21,8 @@ interface StatusBody {
 
 /** unit (connector:<c> / task:<c>:<n>) → state and worker, as one worker sees it */
 export async function unitsSeenBy(url: string): Promise<Map<string, UnitView>> {
-  const r = await fetch(`${url}/connectors?expand=status`);
-  if (r.status !== 200) throw new Error(`GET /connectors?expand=status → ${r.status}`);
+  const r = await fetch(`${url}/connectors?expand=status&ferry=true`);
+  if (r.status !== 200) throw new Error(`GET /connectors?expand=status&ferry=true → ${r.status}`);
   const body = (await r.json()) as Record<string, StatusBody>;
   const out = new Map<string, UnitView>();
   for (const [name, { status }] of Object.entries(body)) {

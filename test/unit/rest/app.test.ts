@@ -15,8 +15,10 @@ function stubHerder(calls: Calls): Herder {
   const info = (name: string) => ({ name, config: { name }, tasks: [], type: "source" as const });
   const status = (name: string) => ({
     name,
-    connector: { state: "RUNNING" as const, worker_id: "w:1" },
-    tasks: [],
+    connector: { state: "RUNNING" as const, worker_id: "w:1", version: "1.2.3" },
+    tasks: [
+      { id: 0, state: "FAILED" as const, worker_id: "w:1", trace: "boom", version: "1.2.3", attempts: 2 },
+    ],
     type: "source" as const,
   });
   const known = <T>(name: string, value: T): T => {
@@ -40,6 +42,7 @@ function stubHerder(calls: Calls): Herder {
       id: t,
       state: "RUNNING" as const,
       worker_id: n,
+      attempts: 1,
     })),
     taskConfigs: rec("taskConfigs", () => []),
     createConnector: rec("createConnector", async (r: { name: string }) => info(r.name)),
@@ -245,6 +248,60 @@ describe("connectors", () => {
       "c",
       { includeTasks: false, onlyFailed: true },
     ]);
+  });
+
+  it("a repeated query parameter takes its first value, as Jersey binds it; an empty boolean is false", async () => {
+    const { req, calls } = setup();
+    expect((await req("POST", "/connectors/c/restart?onlyFailed=x&onlyFailed=true")).status).toBe(204);
+    expect(calls.at(-1)).toEqual(["restartConnector", "c"]);
+    expect((await req("POST", "/connectors/c/restart?includeTasks=true&includeTasks=false")).status).toBe(
+      202,
+    );
+    expect(calls.at(-1)).toEqual([
+      "restartConnectorAndTasks",
+      "c",
+      { includeTasks: true, onlyFailed: false },
+    ]);
+    expect((await req("POST", "/connectors/c/restart?includeTasks=&onlyFailed")).status).toBe(204);
+    await req("GET", "/connector-plugins?connectorsOnly=false&connectorsOnly=true");
+    expect(calls.at(-1)).toEqual(["connectorPlugins", false]);
+    await req("GET", "/connector-plugins?connectorsOnly=");
+    expect(calls.at(-1)).toEqual(["connectorPlugins", false]);
+    expect(
+      (await req("PUT", "/admin/loggers/a?scope=cluster&scope=worker", '{"level":"DEBUG"}')).status,
+    ).toBe(204);
+  });
+
+  it("status: version as Kafka Connect 4.x; Ferry's attempts only with ?ferry=true", async () => {
+    const { req } = setup();
+    const kc = (await req("GET", "/connectors/c/status")).json as {
+      connector: Record<string, unknown>;
+      tasks: Record<string, unknown>[];
+    };
+    expect(kc.connector).toEqual({ state: "RUNNING", worker_id: "w:1", version: "1.2.3" });
+    expect(kc.tasks).toEqual([{ id: 0, state: "FAILED", worker_id: "w:1", trace: "boom", version: "1.2.3" }]);
+    const ferry = (await req("GET", "/connectors/c/status?ferry=true")).json as {
+      tasks: { attempts?: number }[];
+    };
+    expect(ferry.tasks[0]?.attempts).toBe(2);
+    expect((await req("GET", "/connectors/c/tasks/0/status")).json).toEqual({
+      id: 0,
+      state: "RUNNING",
+      worker_id: "c",
+    });
+    expect((await req("GET", "/connectors/c/tasks/0/status?ferry=TRUE")).json).toMatchObject({ attempts: 1 });
+    const expanded = (await req("GET", "/connectors?expand=status")).json as Record<
+      string,
+      { status: { tasks: object[] } }
+    >;
+    expect(expanded.c?.status.tasks[0]).not.toHaveProperty("attempts");
+    const expandedFerry = (await req("GET", "/connectors?expand=status&ferry=true")).json as Record<
+      string,
+      { status: { tasks: object[] } }
+    >;
+    expect(expandedFerry.c?.status.tasks[0]).toHaveProperty("attempts", 2);
+    const plan = (await req("POST", "/connectors/c/restart?includeTasks=true")).json as { tasks: object[] };
+    expect(plan.tasks[0]).not.toHaveProperty("attempts");
   });
 
   it("stop 204, pause and resume 202, delete 204, task restart 204", async () => {

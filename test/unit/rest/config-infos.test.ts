@@ -108,7 +108,7 @@ describe("buildConfigInfos", () => {
         importance: "HIGH",
         documentation: expect.any(String),
         group: "Common",
-        order: 3,
+        order_in_group: 3,
         width: "SHORT",
         display_name: "Tasks max",
         dependents: [],
@@ -123,7 +123,7 @@ describe("buildConfigInfos", () => {
       "importance",
       "documentation",
       "group",
-      "order",
+      "order_in_group",
       "width",
       "display_name",
       "dependents",
@@ -140,7 +140,7 @@ describe("buildConfigInfos", () => {
     expect(byName(ci).get("transforms")?.value?.value).toBe("");
     expect(byName(ci).get("batch.size")?.definition).toMatchObject({
       group: null,
-      order: -1,
+      order_in_group: -1,
       width: "NONE",
       display_name: "batch.size",
     });
@@ -410,7 +410,7 @@ describe("ConfigKeyInfo", () => {
       importance: "HIGH",
       documentation: "d",
       group: null,
-      order: -1,
+      order_in_group: -1,
       width: "NONE",
       display_name: "schemas.enable",
       dependents: [],
