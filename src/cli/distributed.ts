@@ -30,6 +30,7 @@ import { KafkaConfigStore } from "../state/kafka/kafka-config-store.js";
 import { KafkaOffsetStore } from "../state/kafka/kafka-offset-store.js";
 import { KafkaStatusStore } from "../state/kafka/kafka-status-store.js";
 import { buildTransformChain } from "../transforms/chain.js";
+import { DISTRIBUTED_USAGE } from "./args.js";
 import { buildCommit } from "./build-info.js";
 import { connectKafka, restSecurity, workerProviders } from "./startup.js";
 import { StartupError } from "./startup-error.js";
@@ -42,7 +43,7 @@ export interface DistributedHandle {
 
 export async function runDistributed(args: string[], log?: Logger): Promise<DistributedHandle> {
   const [workerPath, ...extra] = args;
-  if (!workerPath || extra.length > 0) throw new UsageError("Usage: ferry distributed worker.properties");
+  if (!workerPath || extra.length > 0) throw new UsageError(`Usage: ${DISTRIBUTED_USAGE}`);
   let config: DistributedWorkerConfig;
   try {
     config = parseDistributedWorkerConfig(await loadWorkerProperties(workerPath), workerPath);

@@ -1,23 +1,31 @@
 #!/usr/bin/env node
 /** The `ferry` command. */
-import { chaosCommand } from "./chaos.js";
-import { CHAOS_USAGE } from "./chaos-args.js";
-import { runDistributed } from "./distributed.js";
-import { runStandalone } from "./standalone.js";
+import { FERRY_VERSION } from "../version.js";
+import { parseCommandLine } from "./args.js";
 import { StartupError } from "./startup-error.js";
 import { UsageError } from "./usage-error.js";
 
-const USAGE = `Usage:
-  ferry standalone worker.properties [connector1.properties connector2.json ...]
-  ferry distributed worker.properties
-  ${CHAOS_USAGE}`;
-
 async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  switch (command) {
+  const command = parseCommandLine(argv);
+  switch (command.kind) {
+    case "help":
+      process.stdout.write(`${command.text}\n`);
+      return;
+    case "version":
+      process.stdout.write(`ferry ${FERRY_VERSION}\n`);
+      return;
+    // the commands are loaded only when run: --help and --version answer without loading the runtime
+    case "chaos": {
+      const { chaosCommand } = await import("./chaos.js");
+      process.exitCode = await chaosCommand(command.args);
+      return;
+    }
     case "standalone":
     case "distributed": {
-      const handle = command === "standalone" ? await runStandalone(rest) : await runDistributed(rest);
+      const handle =
+        command.kind === "standalone"
+          ? await (await import("./standalone.js")).runStandalone([command.worker, ...command.connectors])
+          : await (await import("./distributed.js")).runDistributed([command.worker]);
       let signals = 0;
       const onSignal = (sig: NodeJS.Signals) => {
         if (++signals > 1) {
@@ -36,17 +44,6 @@ async function main(argv: string[]): Promise<void> {
       process.on("SIGINT", onSignal);
       return;
     }
-    case "chaos":
-      process.exitCode = await chaosCommand(rest);
-      return;
-    case undefined:
-    case "-h":
-    case "--help":
-      process.stdout.write(`${USAGE}\n`);
-      if (command === undefined) process.exitCode = 2;
-      return;
-    default:
-      throw new UsageError(`Unknown command "${command}".\n${USAGE}`);
   }
 }
 

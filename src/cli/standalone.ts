@@ -31,6 +31,7 @@ import { FileOffsetStore } from "../state/file/file-offset-store.js";
 import { MemoryConfigStore } from "../state/memory-config-store.js";
 import { MemoryStatusStore } from "../state/memory-status-store.js";
 import { buildTransformChain } from "../transforms/chain.js";
+import { STANDALONE_USAGE } from "./args.js";
 import { buildCommit } from "./build-info.js";
 import { connectKafka, restSecurity, workerProviders } from "./startup.js";
 import { StartupError } from "./startup-error.js";
@@ -92,10 +93,7 @@ export interface StandaloneHandle {
 
 export async function runStandalone(args: string[], log?: Logger): Promise<StandaloneHandle> {
   const [workerPath, ...connectorPaths] = args;
-  if (!workerPath)
-    throw new UsageError(
-      "Usage: ferry standalone worker.properties [connector1.properties connector2.json ...]",
-    );
+  if (!workerPath) throw new UsageError(`Usage: ${STANDALONE_USAGE}`);
 
   let config: StandaloneWorkerConfig;
   try {

@@ -6,6 +6,7 @@
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FERRY_VERSION } from "../../../src/version.js";
 import { waitFor } from "../../support/worker-process.js";
 import { allRunning, type RestWorker, type StatusBody, startRestWorker, type WorkerMode } from "./support.js";
 
@@ -250,8 +251,8 @@ export function restConformance(mode: WorkerMode): void {
       const status = (await w.get(`/connectors/${sink}/status`)).body as StatusBody;
       expect(status).toEqual({
         name: sink,
-        connector: { state: "RUNNING", worker_id: `127.0.0.1:${w.port}` },
-        tasks: [{ id: 0, state: "RUNNING", worker_id: `127.0.0.1:${w.port}` }],
+        connector: { state: "RUNNING", worker_id: `127.0.0.1:${w.port}`, version: FERRY_VERSION },
+        tasks: [{ id: 0, state: "RUNNING", worker_id: `127.0.0.1:${w.port}`, version: FERRY_VERSION }],
         type: "sink",
       });
       const tasks = (await w.get(`/connectors/${sink}/tasks`)).body as {
@@ -271,6 +272,7 @@ export function restConformance(mode: WorkerMode): void {
         id: 0,
         state: "RUNNING",
         worker_id: `127.0.0.1:${w.port}`,
+        version: FERRY_VERSION,
       });
       expect(await w.get("/connectors/nope")).toMatchObject({
         status: 404,
@@ -358,8 +360,8 @@ export function restConformance(mode: WorkerMode): void {
       expect(plan.status).toBe(202);
       expect(plan.body).toEqual({
         name: sink,
-        connector: { state: "RESTARTING", worker_id: `127.0.0.1:${w.port}` },
-        tasks: [{ id: 0, state: "RESTARTING", worker_id: `127.0.0.1:${w.port}` }],
+        connector: { state: "RESTARTING", worker_id: `127.0.0.1:${w.port}`, version: FERRY_VERSION },
+        tasks: [{ id: 0, state: "RESTARTING", worker_id: `127.0.0.1:${w.port}`, version: FERRY_VERSION }],
         type: "sink",
       });
       await w.waitStatus(sink, allRunning, "running after restart with tasks");
@@ -398,8 +400,16 @@ export function restConformance(mode: WorkerMode): void {
       expect(plan.status).toBe(202);
       expect(plan.body).toEqual({
         name: failing,
-        connector: { state: "RUNNING", worker_id: `127.0.0.1:${w.port}` },
-        tasks: [{ id: 0, state: "RESTARTING", worker_id: `127.0.0.1:${w.port}`, trace: expect.any(String) }],
+        connector: { state: "RUNNING", worker_id: `127.0.0.1:${w.port}`, version: FERRY_VERSION },
+        tasks: [
+          {
+            id: 0,
+            state: "RESTARTING",
+            worker_id: `127.0.0.1:${w.port}`,
+            trace: expect.any(String),
+            version: FERRY_VERSION,
+          },
+        ],
         type: "sink",
       });
       // it fails again, as its file still cannot be opened
