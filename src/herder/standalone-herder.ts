@@ -67,7 +67,8 @@ export class StandaloneHerder extends HerderBase implements Herder {
         throw new AlreadyExistsError(`Connector ${name} already exists`);
       await this.o.configs.putConnectorConfig(name, config, targetStateFromInitial(req.initialState));
       await this.startConnectorAndTasks(name);
-      return { name, config, tasks: [], type: this.typeOf(config) };
+      // as Kafka's standalone herder: the tasks were generated before it answers, so they are listed
+      return this.connectorInfo(name);
     });
   }
 
@@ -76,14 +77,11 @@ export class StandaloneHerder extends HerderBase implements Herder {
       const config = this.checkName(name, input);
       await this.validateOrThrow(config);
       const existed = this.o.configs.connectorConfig(name) !== undefined;
-      const tasksBefore = (this.o.configs.taskConfigs(name) ?? []).map((_, task) => ({
-        connector: name,
-        task,
-      }));
       if (existed) await this.stopConnectorAndTasks(name);
       await this.o.configs.putConnectorConfig(name, config);
       await this.startConnectorAndTasks(name);
-      return { created: !existed, info: { name, config, tasks: tasksBefore, type: this.typeOf(config) } };
+      // as Kafka's standalone herder: it answers once the tasks are generated, so they are listed
+      return { created: !existed, info: this.connectorInfo(name) };
     });
   }
 

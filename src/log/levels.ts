@@ -141,9 +141,15 @@ export class LoggerLevels {
     return out;
   }
 
-  /** every logger this worker knows: live ones, and names given a level */
+  /**
+   * Namespaces a PUT named, changed or not: Kafka's Loggers.setLevel creates the log4j logger it is given, so
+   * it is known afterwards even when its level did not change.
+   */
+  private readonly declared = new Set<string>();
+
+  /** every logger this worker knows: live ones, names given a level and names a PUT declared */
   knownNames(): string[] {
-    return [...new Set([ROOT_LOGGER, ...this.levels.keys(), ...this.liveNames()])].sort();
+    return [...new Set([ROOT_LOGGER, ...this.levels.keys(), ...this.declared, ...this.liveNames()])].sort();
   }
 
   private info(name: string): LoggerLevel {
@@ -153,7 +159,7 @@ export class LoggerLevels {
   /** A logger's level (its effective level when none was set), or null for a logger nobody knows. */
   level(name: string): LoggerLevel | null {
     if (name.toLowerCase() === ROOT_LOGGER) return this.info(ROOT_LOGGER);
-    if (!this.levels.has(name) && !this.liveNames().includes(name)) return null;
+    if (!this.levels.has(name) && !this.declared.has(name) && !this.liveNames().includes(name)) return null;
     return this.info(name);
   }
 
@@ -176,6 +182,7 @@ export class LoggerLevels {
     const affected = isRoot
       ? this.knownNames()
       : [...new Set([ns, ...this.knownNames().filter((n) => n !== ROOT_LOGGER && n.startsWith(ns))])].sort();
+    if (!isRoot) this.declared.add(ns);
     const at = this.now();
     // as Kafka's Loggers.setLevel: a logger already at the level is skipped and not listed, so setting
     // the same level twice answers []

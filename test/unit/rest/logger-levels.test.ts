@@ -122,8 +122,10 @@ describe("LoggerLevels", () => {
     expect(levels.setLevel("x.y", "DEBUG")).toEqual([]);
     expect(levels.setLevel("x.y", "debug")).toEqual([]);
     expect(levels.level("x.y")).toEqual({ level: "DEBUG", last_modified: 1000 });
-    // root is INFO: a new name inheriting INFO is not changed by INFO
+    // root is INFO: a new name inheriting INFO is not changed by INFO, but it is known from then on
+    expect(levels.level("z")).toBeNull();
     expect(levels.setLevel("z", "INFO")).toEqual([]);
+    expect(levels.level("z")).toEqual({ level: "INFO", last_modified: null });
     expect(levels.setLevel("x", "DEBUG")).toEqual(["x"]);
   });
 
