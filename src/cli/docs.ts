@@ -122,6 +122,11 @@ export function renderRestReference(): string {
     "  them yet (Kafka Connect keeps them in the status topic): both `/topics` endpoints answer 403, as Kafka",
     "  Connect does with `topic.tracking.enable=false`.",
     "- **Malformed JSON** answers 400 (Kafka Connect: 500 with Jackson's message).",
+    "- **`GET /connectors/{c}/tasks-config`** is still served (deprecated by KIP-970; Kafka Connect 4.0 removed",
+    "  it).",
+    "- **An unknown connector** is 404 on every endpoint, in both modes. Kafka Connect 4.3.1's standalone",
+    "  herder answers 500 to `POST .../restart` (a NullPointerException) and `PUT .../stop` of an unknown",
+    "  connector; its documented answer, and its distributed herder's for restart, is 404.",
     "",
   ];
   let tag = "";

@@ -31,9 +31,9 @@ const DIFFERENCES: Record<string, string> = {
   "tasks-config":
     "Kafka Connect 4.0 removed the deprecated GET /connectors/{c}/tasks-config (KIP-970); Ferry still serves it for 3.x clients",
   "restart: unknown":
-    "Kafka Connect 4.3.1's standalone herder fails with a NullPointerException (500); its distributed herder answers 404 Not Found, as Ferry does in both modes",
+    "Kafka Connect 4.3.1's standalone herder fails with a NullPointerException (500); its distributed herder answers 404 (DistributedHerder.restartConnector, by code reading), as Ferry does in both modes",
   "stop: unknown":
-    "Kafka Connect 4.3.1's standalone herder throws a plain ConnectException (500 'No connector ... configured'); its distributed herder answers 404, as Ferry does in both modes",
+    "Kafka Connect 4.3.1's standalone herder throws a plain ConnectException (500 'No connector ... configured'); the documented answer is 404 (reference/kafka-connect.md §1.2), as Ferry gives in both modes",
 };
 
 type Sys = "kafka-connect" | "ferry";
