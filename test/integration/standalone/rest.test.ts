@@ -1,6 +1,7 @@
 /** The standalone REST API: shapes, codes and error bodies as Kafka Connect's (reference §1). */
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FERRY_VERSION } from "../../../src/version.js";
 import type { FerryProcess } from "../../support/worker-process.js";
 import { waitFor } from "../../support/worker-process.js";
 import { filePipeline, type Pipeline } from "./support.js";
@@ -101,10 +102,13 @@ describe("standalone REST", () => {
       tasks: object[];
     };
     expect(status.connector.worker_id).toBe(`127.0.0.1:${p.port}`);
-    expect(status.tasks).toEqual([{ id: 0, state: "RUNNING", worker_id: `127.0.0.1:${p.port}` }]);
+    // version: the plugin's (KIP-891), Ferry's own for a built-in connector
+    expect(status.tasks).toEqual([
+      { id: 0, state: "RUNNING", worker_id: `127.0.0.1:${p.port}`, version: FERRY_VERSION },
+    ]);
     expect(await get(`/connectors/${src}/tasks/0/status`)).toEqual({
       status: 200,
-      body: { id: 0, state: "RUNNING", worker_id: `127.0.0.1:${p.port}` },
+      body: { id: 0, state: "RUNNING", worker_id: `127.0.0.1:${p.port}`, version: FERRY_VERSION },
     });
   });
 
