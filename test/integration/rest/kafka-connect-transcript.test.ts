@@ -30,6 +30,8 @@ const DIFFERENCES: Record<string, string> = {
     "Kafka Connect answers 500 with Jackson's parse error; Ferry answers 400: the request is at fault, not the worker",
   "tasks-config":
     "Kafka Connect 4.0 removed the deprecated GET /connectors/{c}/tasks-config (KIP-970); Ferry still serves it for 3.x clients",
+  "validate: no connector.class":
+    "Kafka Connect 4.3.1 throws its BadRequestException on the validation executor, and the wrapped exception answers 500; Ferry answers the 400 that exception means",
   "restart: unknown":
     "Kafka Connect 4.3.1's standalone herder fails with a NullPointerException (500); its distributed herder answers 404 (DistributedHerder.restartConnector, by code reading), as Ferry does in both modes",
   "stop: unknown":
@@ -160,6 +162,15 @@ async function transcript(s: Side): Promise<void> {
   await call(s, "validate: errors", "PUT", "/connector-plugins/FileStreamSinkConnector/config/validate", {
     body: { "connector.class": "FileStreamSink", name: "<p>-v", "tasks.max": "zero" },
   });
+  await call(
+    s,
+    "validate: no connector.class",
+    "PUT",
+    "/connector-plugins/FileStreamSinkConnector/config/validate",
+    {
+      body: { name: "<p>-v", topics: "<p>" },
+    },
+  );
   await call(s, "validate: class mismatch", "PUT", "/connector-plugins/FileStreamSource/config/validate", {
     body: { "connector.class": "FileStreamSink", name: "<p>-v", topics: "<p>" },
   });
@@ -186,6 +197,16 @@ async function transcript(s: Side): Promise<void> {
     body: { name: "<p>-x", config: source },
     contentType: "text/plain",
   });
+  await call(s, "create: initial_state STOPPED", "POST", "/connectors", {
+    body: {
+      name: "<p>-later",
+      config: { ...source, file: join(s.dir, "later.txt") },
+      initial_state: "stopped",
+    },
+  });
+  await until(s, "<p>-later", "STOPPED", false);
+  await call(s, "status: created STOPPED", "GET", "/connectors/<p>-later/status");
+  await call(s, "delete: the STOPPED one", "DELETE", "/connectors/<p>-later");
   await call(s, "put config: creates", "PUT", "/connectors/<p>-sink/config", { body: sink });
   await until(s, "<p>-sink", "RUNNING");
   await call(s, "put config: updates", "PUT", "/connectors/<p>-sink/config", { body: sink });
