@@ -39,12 +39,12 @@ export function startFerry(
   live.add(proc);
   proc.stdout?.pipe(log, { end: false });
   proc.stderr?.pipe(log, { end: false });
+  proc.on("exit", () => live.delete(proc));
+  // "close" comes after the exit and after the child's stdout and stderr ended; the promise settles only
+  // once the log file holds all of it, so a test may read the log as soon as it awaits the exit
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
-    proc.on("exit", (code, signal) => {
-      live.delete(proc);
-      // let the pipes drain into the log before closing it
-      setTimeout(() => log.end(), 50);
-      res({ code, signal });
+    proc.on("close", (code, signal) => {
+      log.end(() => res({ code, signal }));
     });
   });
   return {

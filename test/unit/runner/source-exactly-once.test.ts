@@ -14,6 +14,8 @@ import { sourceRunner, until } from "./source-runner-fixture.js";
 
 class ScriptedTask implements SourceTask {
   committed: number[] = [];
+  /** polls answered with nothing: the script was used up */
+  emptyPolls = 0;
   constructor(private readonly polls: SourceRecord[][]) {}
   version() {
     return "1";
@@ -21,7 +23,9 @@ class ScriptedTask implements SourceTask {
   start() {}
   async poll() {
     await new Promise((r) => setTimeout(r, 5));
-    return this.polls.shift() ?? null;
+    const next = this.polls.shift();
+    if (!next) this.emptyPolls++;
+    return next ?? null;
   }
   commitRecord(r: SourceRecord) {
     this.committed.push(r.sourceOffset?.n as number);
@@ -110,7 +114,8 @@ describe("SourceTaskRunner with transactions", () => {
     const { tx, txns } = recordingTransactions("interval", { intervalMs: 60_000 });
     const { r } = runner(task, tx);
     const done = r.start();
-    await new Promise((res) => setTimeout(res, 300));
+    // every scripted poll was made (the one after the last found nothing), however slow the machine
+    while (task.emptyPolls === 0) await new Promise((res) => setTimeout(res, 10));
     expect(txns).toEqual([]);
     await r.stop();
     await done;
