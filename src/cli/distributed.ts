@@ -15,6 +15,8 @@ import {
 } from "../config/worker-config.js";
 import { loadWorkerProperties } from "../config/worker-file.js";
 import { DistributedHerder } from "../herder/distributed-herder.js";
+import { IsolatedWorker } from "../isolation/isolated-worker.js";
+import { isolationSettings } from "../isolation/isolation-config.js";
 import { LoggerLevels } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { herderStateSource } from "../metrics/herder-state.js";
@@ -25,11 +27,9 @@ import { loadPlugins } from "../plugins/loader.js";
 import { createRestApp } from "../rest/app.js";
 import { EventLoopMonitor, kafkaCheck, redisCheck } from "../rest/health.js";
 import { startRestServer } from "../rest/server.js";
-import { Worker } from "../runner/worker.js";
 import { KafkaConfigStore } from "../state/kafka/kafka-config-store.js";
 import { KafkaOffsetStore } from "../state/kafka/kafka-offset-store.js";
 import { KafkaStatusStore } from "../state/kafka/kafka-status-store.js";
-import { buildTransformChain } from "../transforms/chain.js";
 import { DISTRIBUTED_USAGE } from "./args.js";
 import { buildCommit } from "./build-info.js";
 import { connectKafka, restSecurity, workerProviders } from "./startup.js";
@@ -129,14 +129,13 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     },
     onRenewed: (n) => metrics.leaseRenewals.inc(n),
   });
-  const worker = new Worker({
+  // connectors and tasks run on task threads; this thread keeps leases, REST and status (isolation/)
+  const worker = new IsolatedWorker({
     config,
     workerId: id,
-    plugins,
     offsets,
-    kafka,
     logger,
-    chainFactory: (c) => buildTransformChain({ ...c }, plugins),
+    settings: isolationSettings(config.raw, config.taskShutdownGracefulTimeoutMs),
   });
   const units = new UnitQueues({
     redisUrl: config.redisUrl,
@@ -209,6 +208,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
         // leave first, so the others take over while this worker drains
         await membership.stop();
         await herder.stop();
+        await worker.close();
         await leases.stop();
         await Promise.allSettled([configs.stop(), statuses.stop(), offsets.stop()]);
         redis.disconnect();

@@ -15,6 +15,8 @@ import { buildConfigInfos } from "../herder/config-infos.js";
 import type { ConfigProviders } from "../herder/config-providers.js";
 import { validateConnectorConfig } from "../herder/connector-validation.js";
 import { StandaloneHerder } from "../herder/standalone-herder.js";
+import { IsolatedWorker } from "../isolation/isolated-worker.js";
+import { isolationSettings } from "../isolation/isolation-config.js";
 import { LoggerLevels } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { herderStateSource } from "../metrics/herder-state.js";
@@ -26,11 +28,9 @@ import type { PluginRegistry } from "../plugins/registry.js";
 import { createRestApp } from "../rest/app.js";
 import { EventLoopMonitor, kafkaCheck } from "../rest/health.js";
 import { startRestServer } from "../rest/server.js";
-import { Worker } from "../runner/worker.js";
 import { FileOffsetStore } from "../state/file/file-offset-store.js";
 import { MemoryConfigStore } from "../state/memory-config-store.js";
 import { MemoryStatusStore } from "../state/memory-status-store.js";
-import { buildTransformChain } from "../transforms/chain.js";
 import { STANDALONE_USAGE } from "./args.js";
 import { buildCommit } from "./build-info.js";
 import { connectKafka, restSecurity, workerProviders } from "./startup.js";
@@ -123,14 +123,13 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
   // before the Worker: its task runners pick up the process's metrics
   const metrics = new WorkerMetrics({ workerId: id, mode: "standalone" });
   installProcessMetrics(metrics);
-  const worker = new Worker({
+  // connectors and tasks run on task threads; this thread keeps leases, REST and status (isolation/)
+  const worker = new IsolatedWorker({
     config,
     workerId: id,
-    plugins,
     offsets,
-    kafka,
     logger,
-    chainFactory: (c) => buildTransformChain({ ...c }, plugins),
+    settings: isolationSettings(config.raw, config.taskShutdownGracefulTimeoutMs),
   });
   const herder = new StandaloneHerder({
     workerId: id,
@@ -166,6 +165,7 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
       logger.info({ connector: f.name }, "created connector");
     } catch (e) {
       await herder.stop();
+      await worker.close();
       await server.close();
       throw new StartupError(
         `Failed to create connector for ${connectorPaths[files.indexOf(f)]}: ${(e as Error).message}`,
@@ -185,6 +185,7 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
       stopping ??= (async () => {
         logger.info("stopping");
         await herder.stop();
+        await worker.close();
         await offsets.stop();
         await server.close();
         eventLoop.stop();

@@ -57,6 +57,12 @@ export class UnitLeases {
    * quarter-TTL margin as the watchdog. Checked by runners right before each send, because after an
    * event-loop stall a send can run before the watchdog's timer does.
    */
+  /** Until when (Date.now()) the lease is surely held, as isValid() judges it; undefined when it is not held. */
+  surelyHeldUntil(unit: string): number | undefined {
+    const until = this.validUntil.get(unit);
+    return until === undefined ? undefined : until - Math.floor(this.o.ttlMs / 4);
+  }
+
   isValid(unit: string): boolean {
     const until = this.validUntil.get(unit);
     return until !== undefined && Date.now() < until - Math.floor(this.o.ttlMs / 4);

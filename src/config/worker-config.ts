@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ConfigDef } from "../api/config-def.js";
 import { ConfigValidationError } from "../errors.js";
+import { defineIsolationKeys } from "../isolation/isolation-config.js";
 import { type ClusterSettings, clusterSettings, defineClusterKeys } from "./cluster-config.js";
 import { defineKafkaSecurityKeys } from "./kafka-security-keys.js";
 import { defineRestKeys, type RestSecurityConfig, restSecurityConfig } from "./rest-config.js";
@@ -115,7 +116,7 @@ export function baseWorkerConfigDef(): ConfigDef {
       documentation: "An id string passed to Kafka with each request.",
     });
   // REST authentication, CORS and scaling (rest-config.ts); Kafka client security and ssl.*
-  return defineKafkaSecurityKeys(defineRestKeys(def));
+  return defineIsolationKeys(defineKafkaSecurityKeys(defineRestKeys(def)));
 }
 
 export function standaloneWorkerConfigDef(): ConfigDef {

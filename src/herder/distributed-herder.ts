@@ -22,7 +22,7 @@ import { ConnectError, describeError, NotFoundError } from "../errors.js";
 import { evictWhenRejoining } from "../kafka/group-member-eviction.js";
 import type { KafkaClient } from "../kafka/types.js";
 import type { StatusListener } from "../runner/unit-status.js";
-import type { Worker } from "../runner/worker.js";
+import type { UnitHost } from "../runner/worker.js";
 import { sleep } from "../sleep.js";
 import type { OffsetStore, StatusUnit, TargetState, UnitState, UnitStatus } from "../state/types.js";
 import { reverseTransform } from "./config-providers.js";
@@ -47,7 +47,7 @@ import { HerderBase, type HerderBaseOptions, patchConfig } from "./herder-base.j
 import { buildRestartPlan } from "./restart-plan.js";
 
 export interface DistributedHerderOptions extends HerderBaseOptions {
-  readonly worker: Worker;
+  readonly worker: UnitHost;
   /** the unit jobs this worker holds: what it should run */
   readonly units: UnitQueues;
   readonly membership: Membership;
@@ -842,13 +842,14 @@ export class DistributedHerder extends HerderBase implements Herder {
     try {
       const sink = this.connectorType(name, config) === "sink";
       const previousMember = sink ? await this.previousSinkMember(unit) : undefined;
-      this.o.worker.startTask(
+      await this.o.worker.startTask(
         { connector: name, task },
         await this.resolved(tc),
         await this.resolved(config),
         this.taskListener(name, task),
         {
           mayWrite: () => this.o.leases.isValid(unit),
+          leaseValidUntil: () => this.o.leases.surelyHeldUntil(unit),
           ...(sink ? { onSinkGroupJoin: (memberId: string) => this.recordSinkMember(unit, memberId) } : {}),
         },
       );

@@ -1,7 +1,7 @@
 import type { ConnectorContext, TaskConfig } from "../api/connector.js";
 import { AlreadyExistsError, ConnectError, describeError, NotFoundError } from "../errors.js";
 import type { StatusListener } from "../runner/unit-status.js";
-import type { TaskId, Worker } from "../runner/worker.js";
+import type { TaskId, UnitHost } from "../runner/worker.js";
 import type { TargetState, UnitStatus } from "../state/types.js";
 import { reverseTransform } from "./config-providers.js";
 import {
@@ -20,7 +20,7 @@ import { HerderBase, type HerderBaseOptions, patchConfig } from "./herder-base.j
 import { buildRestartPlan } from "./restart-plan.js";
 
 export interface StandaloneHerderOptions extends HerderBaseOptions {
-  readonly worker: Worker;
+  readonly worker: UnitHost;
 }
 
 function sameTaskConfigs(a: readonly TaskConfig[] | undefined, b: readonly TaskConfig[]): boolean {
@@ -301,7 +301,7 @@ export class StandaloneHerder extends HerderBase implements Herder {
     try {
       const taskConfig = await this.providers.resolve(tc);
       const connectorConfig = await this.providers.resolve(raw);
-      this.o.worker.startTask(id, taskConfig, connectorConfig, this.taskListener(id), {
+      await this.o.worker.startTask(id, taskConfig, connectorConfig, this.taskListener(id), {
         onTopicUsed: (topic) => this.recordTopic(name, topic),
       });
       return true;

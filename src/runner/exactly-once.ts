@@ -9,6 +9,8 @@
  * the broker bumps the epoch of that transactional id, aborts the old owner's open transaction and refuses
  * the old producer from then on (INVALID_PRODUCER_EPOCH / PRODUCER_FENCED), so the old owner stops.
  */
+
+import type { SourceOffset, SourcePartition } from "../api/records.js";
 import type { WorkerConfig } from "../config/worker-config.js";
 import { ConnectError } from "../errors.js";
 import { createProducer, isRetriable } from "../kafka/client.js";
@@ -22,7 +24,7 @@ import type {
 } from "../kafka/types.js";
 import type { Logger } from "../log/logger.js";
 import { sleep } from "../sleep.js";
-import { KafkaOffsetStore } from "../state/kafka/kafka-offset-store.js";
+import type { LogWrite } from "../state/kafka/kafka-log.js";
 import { canonicalJson, type OffsetEntry, type OffsetStore } from "../state/types.js";
 import { backoffMs } from "./backoff.js";
 
@@ -126,11 +128,31 @@ export function connectorTransactionSettings(
   return { boundary, intervalMs };
 }
 
+/**
+ * The offsets topic as an exactly-once task sees it: the Kafka offset store itself, or (on a task thread) the
+ * control thread's store reached through messages.
+ */
+export interface TransactionOffsets {
+  readonly topic: string;
+  /** the offset records a transaction writes, keyed as the store has them */
+  records(connector: string, entries: readonly OffsetEntry[]): LogWrite[] | Promise<LogWrite[]>;
+  readToEnd(): Promise<void>;
+  get(connector: string, partition: SourcePartition): SourceOffset | null;
+}
+
+/** The store as TransactionOffsets when it is backed by the offsets topic (distributed mode), else null. */
+export function transactionOffsets(offsets: OffsetStore): TransactionOffsets | null {
+  const o = offsets as Partial<TransactionOffsets>;
+  return typeof o.topic === "string" && typeof o.records === "function"
+    ? (offsets as OffsetStore & TransactionOffsets)
+    : null;
+}
+
 export interface TransactionalWriterOptions {
   readonly kafka: KafkaClient;
   readonly transactionalId: string;
   readonly connector: string;
-  readonly offsets: KafkaOffsetStore;
+  readonly offsets: TransactionOffsets;
   readonly boundary: TransactionBoundary;
   readonly intervalMs: number;
   readonly logger: Logger;
@@ -152,7 +174,8 @@ export function sourceTransactions(
   );
   if (!settings) return null;
   const groupId = config.raw["group.id"]?.trim();
-  if (!(offsets instanceof KafkaOffsetStore) || !groupId)
+  const topicOffsets = transactionOffsets(offsets);
+  if (!topicOffsets || !groupId)
     throw new ConnectError(
       `${EXACTLY_ONCE_SOURCE_SUPPORT}=enabled needs distributed mode (group.id and the offsets topic)`,
       400,
@@ -161,7 +184,7 @@ export function sourceTransactions(
     kafka,
     transactionalId: `${groupId}-${id.connector}-${id.task}`,
     connector: id.connector,
-    offsets,
+    offsets: topicOffsets,
     ...settings,
     logger,
   });
@@ -208,9 +231,9 @@ export class TransactionalWriter implements SourceTransactions {
     offsets: readonly OffsetEntry[],
     signal: AbortSignal,
   ): Promise<KafkaRecordMetadata[]> {
-    const offsetMessages: ProduceMessage[] = this.o.offsets
-      .records(this.o.connector, offsets)
-      .map((r) => ({ key: r.key, value: r.value }));
+    const offsetMessages: ProduceMessage[] = (await this.o.offsets.records(this.o.connector, offsets)).map(
+      (r) => ({ key: r.key, value: r.value }),
+    );
     for (let attempt = 0; ; attempt++) {
       const p = await this.ready();
       let committing = false;

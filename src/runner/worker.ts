@@ -2,7 +2,14 @@
  * Runs connector and task instances on this process: builds each task's converters, transform chain and
  * Kafka client, and keeps the handles so the herder can stop them. It decides nothing about *what* runs.
  */
-import type { Connector, ConnectorContext, ConnectorPlugin, TaskConfig } from "../api/connector.js";
+import type {
+  Connector,
+  ConnectorContext,
+  ConnectorPlugin,
+  SinkTask,
+  SourceTask,
+  TaskConfig,
+} from "../api/connector.js";
 import type { Converter, HeaderConverter } from "../api/converter.js";
 import { subConfig, type WorkerConfig } from "../config/worker-config.js";
 import { ConnectError } from "../errors.js";
@@ -36,6 +43,8 @@ export interface WorkerOptions {
   readonly kafka: KafkaClient;
   readonly chainFactory: ChainFactory;
   readonly logger: Logger;
+  /** wraps each task instance as it is created (a task thread marks its plugin calls, isolation/) */
+  readonly wrapTask?: <T extends SourceTask | SinkTask>(id: TaskId, task: T) => T;
 }
 
 interface RunningTask {
@@ -50,6 +59,39 @@ export interface TaskHooks {
   readonly mayWrite?: () => boolean;
   /** KIP-558 active topic tracking: a topic the task wrote to (acknowledged) or read from */
   readonly onTopicUsed?: (topic: string) => void;
+  /**
+   * distributed: until when (Date.now() clock) the lease is surely held, undefined once it is not; a task
+   * thread reads it from shared memory instead of calling mayWrite (isolation/)
+   */
+  readonly leaseValidUntil?: () => number | undefined;
+  /** the task ended (stopped or failed) and its clients are disconnected */
+  readonly onEnded?: () => void;
+}
+
+/**
+ * What a herder needs from whatever runs its connectors and tasks: this process's Worker, or the task
+ * threads of isolation/ (each of which runs a Worker).
+ */
+export interface UnitHost {
+  startConnector(
+    name: string,
+    config: Readonly<Record<string, string>>,
+    context: ConnectorContext,
+  ): Promise<void>;
+  connectorTaskConfigs(name: string, config: Readonly<Record<string, string>>): Promise<TaskConfig[]>;
+  stopConnector(name: string): Promise<void>;
+  isConnectorRunning(name: string): boolean;
+  /** Launches the task; rejects (or throws) when it cannot be built, e.g. an unknown converter. */
+  startTask(
+    id: TaskId,
+    taskConfig: TaskConfig,
+    connectorConfig: Readonly<Record<string, string>>,
+    status: StatusListener,
+    hooks?: TaskHooks,
+  ): void | Promise<void>;
+  stopTask(id: TaskId): Promise<void>;
+  runningTasks(): TaskId[];
+  stopAll(): Promise<void>;
 }
 
 export const taskKey = (id: TaskId) => `${id.connector}-${id.task}`;
@@ -86,7 +128,7 @@ export function consumerSettings(
   };
 }
 
-export class Worker {
+export class Worker implements UnitHost {
   private readonly connectors = new Map<string, Connector>();
   private readonly tasks = new Map<string, RunningTask>();
 
@@ -254,7 +296,7 @@ export class Worker {
       }
       runner = new SourceTaskRunner({
         ...common,
-        task: plugin.createTask(),
+        task: this.created(id, plugin.createTask()),
         ...(producer ? { producer } : {}),
         ...(transactions ? { transactions } : {}),
         offsets: this.o.offsets,
@@ -298,7 +340,12 @@ export class Worker {
       });
       const onJoin = hooks.onSinkGroupJoin;
       if (onJoin) consumer.on(consumer.events.GROUP_JOIN, (e) => onJoin(e.payload.memberId));
-      runner = new SinkTaskRunner({ ...common, task: plugin.createTask(), consumer, topics });
+      runner = new SinkTaskRunner({
+        ...common,
+        task: this.created(id, plugin.createTask()),
+        consumer,
+        topics,
+      });
     }
     const done = (async () => {
       try {
@@ -315,8 +362,13 @@ export class Worker {
         for (const c of clients)
           await c.disconnect().catch((e) => log.warn({ err: e }, "client disconnect failed"));
         this.tasks.delete(key);
+        hooks.onEnded?.();
       });
     this.tasks.set(key, { runner, done });
+  }
+
+  private created<T extends SourceTask | SinkTask>(id: TaskId, task: T): T {
+    return this.o.wrapTask ? this.o.wrapTask(id, task) : task;
   }
 
   async stopTask(id: TaskId): Promise<void> {
