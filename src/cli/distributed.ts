@@ -195,6 +195,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     security: rest.security,
   });
   const server = await startRestServer(app, config.listeners, rest.tls);
+  await worker.ready();
   await herder.start();
   await units.start();
   logger.info({ ports: server.ports, clusterId, group: config.groupId }, "distributed worker started");

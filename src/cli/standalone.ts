@@ -159,6 +159,7 @@ export async function runStandalone(args: string[], log?: Logger): Promise<Stand
   const server = await startRestServer(app, config.listeners, rest.tls);
   logger.info({ ports: server.ports, clusterId }, "REST server listening");
 
+  await worker.ready();
   for (const f of files) {
     try {
       await herder.createConnector({ name: f.name, config: f.config, initialState: f.initialState });

@@ -30,6 +30,7 @@ import {
   toWire,
 } from "./protocol.js";
 import type { TaskThreadData } from "./task-thread.js";
+import { replayMetrics } from "./thread-metrics.js";
 import { sharedNow, ThreadBeat, UnitCell } from "./unit-cell.js";
 
 export interface IsolatedWorkerOptions {
@@ -47,6 +48,8 @@ export class TaskStuckError extends ConnectError {
 
 type TaskUnit = {
   readonly kind: "task";
+  /** a number for the unit's run on this worker (the thread marks it while the unit runs synchronously) */
+  readonly no: number;
   readonly key: string;
   readonly id: TaskId;
   readonly taskConfig: TaskConfig;
@@ -61,6 +64,7 @@ type TaskUnit = {
 
 type ConnectorUnit = {
   readonly kind: "connector";
+  readonly no: number;
   readonly key: string;
   readonly name: string;
   readonly config: Config;
@@ -106,6 +110,7 @@ export class IsolatedWorker implements UnitHost {
   private readonly threads: (TaskThread | undefined)[];
   private readonly units = new Map<string, Unit>();
   private nextRid = 1;
+  private nextUnitNo = 1;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
   private readonly log: Logger;
@@ -124,16 +129,26 @@ export class IsolatedWorker implements UnitHost {
     for (let i = 0; i < this.threads.length; i++) this.threads[i] = this.spawn(i);
   }
 
+  /**
+   * Resolves once every task thread has loaded its modules and plugins: a worker that joins its cluster
+   * before that would make the units it takes wait for it (a failover gap).
+   */
+  async ready(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t?.ready));
+  }
+
   // ------------------------------------------------------------------------------------ UnitHost
 
   async startConnector(name: string, config: Config, context: ConnectorContext): Promise<void> {
     const key = connectorKey(name);
     if (this.units.has(key))
       throw new ConnectError(`Connector ${name} is already running on this worker`, 409);
-    const thread = this.place();
+    const thread = this.place("connector");
     const cell = new UnitCell();
+    const no = this.nextUnitNo++;
     const unit: ConnectorUnit = {
       kind: "connector",
+      no,
       key,
       name,
       config,
@@ -144,7 +159,14 @@ export class IsolatedWorker implements UnitHost {
     };
     this.add(unit);
     try {
-      await this.request(thread, (rid) => ({ kind: "startConnector", rid, name, config, cell: cell.buffer }));
+      await this.request(thread, (rid) => ({
+        kind: "startConnector",
+        rid,
+        name,
+        config,
+        cell: cell.buffer,
+        no,
+      }));
     } catch (e) {
       this.remove(unit);
       throw e;
@@ -190,6 +212,7 @@ export class IsolatedWorker implements UnitHost {
       throw new ConnectError(`Task ${taskKey(id)} is already running on this worker`, 409);
     const unit: TaskUnit = {
       kind: "task",
+      no: this.nextUnitNo++,
       key,
       id,
       taskConfig,
@@ -197,7 +220,7 @@ export class IsolatedWorker implements UnitHost {
       status,
       hooks,
       cell: new UnitCell(),
-      thread: this.place(),
+      thread: this.place("task"),
       stopping: false,
     };
     this.publishLease(unit);
@@ -283,9 +306,17 @@ export class IsolatedWorker implements UnitHost {
     return t;
   }
 
-  /** The least-loaded live thread (a gone one is replaced first). */
-  private place(): TaskThread {
+  /**
+   * The live thread with the fewest units of this kind, then the fewest units (a gone one is replaced
+   * first): tasks, which do the work, spread evenly whatever the connector instances do.
+   */
+  private place(kind: Unit["kind"]): TaskThread {
     if (this.closed) throw new ConnectError("The worker is stopping", 503);
+    const load = (t: TaskThread) => {
+      let same = 0;
+      for (const u of t.units.values()) if (u.kind === kind) same++;
+      return same * 1_000_000 + t.units.size;
+    };
     let best: TaskThread | undefined;
     for (let i = 0; i < this.threads.length; i++) {
       let t = this.threads[i];
@@ -293,7 +324,7 @@ export class IsolatedWorker implements UnitHost {
         t = this.spawn(i);
         this.threads[i] = t;
       }
-      if (!best || t.units.size < best.units.size) best = t;
+      if (!best || load(t) < load(best)) best = t;
     }
     if (!best) throw new ConnectError("No task thread", 500);
     return best;
@@ -329,6 +360,7 @@ export class IsolatedWorker implements UnitHost {
         taskConfig,
         connectorConfig,
         cell: cell.buffer,
+        no: unit.no,
         reportSinkJoin: hooks.onSinkGroupJoin !== undefined,
         reportTopics: hooks.onTopicUsed !== undefined,
       }));
@@ -417,10 +449,7 @@ export class IsolatedWorker implements UnitHost {
         );
         return;
       case "metrics":
-        for (const c of m.calls) {
-          const tm = taskMetrics(c.connector, c.task) as unknown as Record<string, (...a: unknown[]) => void>;
-          tm[c.method]?.(...c.args);
-        }
+        replayMetrics(m.calls, { task: taskMetrics });
         return;
     }
   }
@@ -466,32 +495,46 @@ export class IsolatedWorker implements UnitHost {
     for (const u of this.units.values()) if (u.kind === "task") this.publishLease(u);
   }
 
+  /**
+   * A thread whose event loop has not run for the stall timeout is blocked: by the unit it marks as running
+   * synchronously, or (unmarked: converters, transforms, a callback) by one of the units it runs. A thread
+   * whose loop runs, but whose unit has been in one plugin call for the stall timeout, has a unit whose call
+   * never returns. While the loop is briefly silent nothing is judged: every unit's call looks long then.
+   */
   private watch(): void {
     const limit = this.o.settings.stallTimeoutMs;
     const now = sharedNow();
     for (const t of this.threads) {
       if (!t || t.gone) continue;
       const blame = new Map<string, Error>();
-      for (const u of t.units.values()) {
-        const c = u.cell.current(now);
-        if (c && c.ms > limit)
-          blame.set(
-            u.key,
-            new TaskStuckError(
-              `${describe(u)} was stuck in ${c.call}() for ${c.ms} ms (task.stall.timeout.ms=${limit}); its task thread was terminated`,
-            ),
-          );
-      }
+      const stuck = (u: Unit, what: string) =>
+        blame.set(
+          u.key,
+          new TaskStuckError(
+            `${describe(u)} was stuck ${what} (task.stall.timeout.ms=${limit}); its task thread was terminated`,
+          ),
+        );
       const silent = t.beat.silentFor(now);
-      if (blame.size === 0 && silent > limit) {
-        // the loop is blocked outside any marked call: converters, transforms, or a plugin's callback
-        for (const u of t.units.values())
-          blame.set(
-            u.key,
-            new TaskStuckError(
-              `The task thread of ${describe(u)} made no progress for ${silent} ms (task.stall.timeout.ms=${limit}) outside a plugin call (converters, transforms or a callback); the thread was terminated`,
-            ),
+      if (silent > limit) {
+        const no = t.beat.runningNow();
+        const culprit = [...t.units.values()].find((u) => u.no === no);
+        const call = culprit?.cell.current(now);
+        if (culprit)
+          stuck(
+            culprit,
+            `in ${call?.call ?? "a plugin call"}() for ${call?.ms ?? silent} ms, blocking its thread`,
           );
+        else
+          for (const u of t.units.values())
+            stuck(
+              u,
+              `or shares a thread blocked for ${silent} ms outside any plugin call (converters, transforms or a callback)`,
+            );
+      } else if (silent <= Math.min(1_000, limit / 4)) {
+        for (const u of t.units.values()) {
+          const c = u.cell.current(now);
+          if (c && c.ms > limit) stuck(u, `in ${c.call}() for ${c.ms} ms`);
+        }
       }
       if (blame.size > 0) {
         for (const [unit, e] of blame) this.log.error({ unit, thread: t.index }, e.message);

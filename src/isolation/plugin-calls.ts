@@ -3,7 +3,7 @@
  * thread can tell a stuck call from a slow one. Calls of one task can overlap (a source task's commitRecord
  * while its poll() waits); the cell shows the oldest call still open.
  */
-import { type PluginCall, sharedNow, type UnitCell } from "./unit-cell.js";
+import { type PluginCall, sharedNow, type ThreadBeat, type UnitCell } from "./unit-cell.js";
 
 const TRACKED: ReadonlySet<string> = new Set<PluginCall>([
   "start",
@@ -22,7 +22,12 @@ export class PluginCalls {
   private readonly open = new Map<number, { call: PluginCall; since: number }>();
   private next = 0;
 
-  constructor(private readonly cell: UnitCell) {}
+  /** `no`: the unit's number, marked in the thread's beat while its call runs synchronously */
+  constructor(
+    private readonly cell: UnitCell,
+    private readonly beat: ThreadBeat,
+    private readonly no: number,
+  ) {}
 
   /** Runs `fn` as the plugin call `call`; its result (or promise) is passed through. */
   run<T>(call: PluginCall, fn: () => T): T {
@@ -30,11 +35,14 @@ export class PluginCalls {
     this.open.set(id, { call, since: sharedNow() });
     if (this.open.size === 1) this.cell.publishCall(call, this.open.get(id)?.since);
     let result: T;
+    const before = this.beat.running(this.no);
     try {
       result = fn();
     } catch (e) {
       this.close(id);
       throw e;
+    } finally {
+      this.beat.running(before);
     }
     if (isThenable(result))
       return Promise.resolve(result).then(

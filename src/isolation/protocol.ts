@@ -28,6 +28,7 @@ export type ToThread =
       readonly name: string;
       readonly config: Config;
       readonly cell: SharedArrayBuffer;
+      readonly no: number;
     }
   | { readonly kind: "taskConfigs"; readonly rid: number; readonly name: string; readonly config: Config }
   | { readonly kind: "stopConnector"; readonly rid: number; readonly name: string }
@@ -38,6 +39,8 @@ export type ToThread =
       readonly taskConfig: TaskConfig;
       readonly connectorConfig: Config;
       readonly cell: SharedArrayBuffer;
+      /** the unit's number, which the thread marks while the unit runs synchronously */
+      readonly no: number;
       /** report the sink consumer's group member id (distributed) */
       readonly reportSinkJoin: boolean;
       /** report the topics the task writes to or reads from (KIP-558 topic tracking) */

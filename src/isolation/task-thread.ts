@@ -118,7 +118,7 @@ function topicReporter(key: string): (topic: string) => void {
 async function handle(m: Exclude<ToThread, { kind: "reply" }>): Promise<unknown> {
   switch (m.kind) {
     case "startConnector": {
-      const calls = new PluginCalls(new UnitCell(m.cell));
+      const calls = new PluginCalls(new UnitCell(m.cell), beat, m.no);
       connectorCalls.set(m.name, calls);
       const context: ConnectorContext = {
         requestTaskReconfiguration: () => post({ kind: "connector", name: m.name, event: "reconfigure" }),
@@ -150,7 +150,7 @@ async function handle(m: Exclude<ToThread, { kind: "reply" }>): Promise<unknown>
     case "startTask": {
       const key = taskKey(m.id);
       const cell = new UnitCell(m.cell);
-      taskCalls.set(key, new PluginCalls(cell));
+      taskCalls.set(key, new PluginCalls(cell, beat, m.no));
       offsets.track(m.id.connector);
       try {
         worker.startTask(m.id, m.taskConfig, m.connectorConfig, statusListener(key), {

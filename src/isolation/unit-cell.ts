@@ -68,11 +68,15 @@ export class UnitCell {
   }
 }
 
-/** A thread's own beat: the last time its event loop ran (it is written by a timer in the thread). */
+/**
+ * A thread's own state: the last time its event loop ran (written by a timer in the thread), and which unit
+ * is running synchronously inside a plugin call right now (0: none). A thread whose loop stopped is blocked
+ * by that unit; the others merely wait for it.
+ */
 export class ThreadBeat {
   private readonly cells: BigInt64Array;
 
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(8)) {
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(2 * 8)) {
     this.cells = new BigInt64Array(buffer);
   }
 
@@ -84,5 +88,15 @@ export class ThreadBeat {
   silentFor(now = sharedNow()): number {
     const last = Number(Atomics.load(this.cells, 0));
     return last === 0 ? 0 : Math.max(0, Math.round(now - last));
+  }
+
+  /** task thread: unit `no` runs synchronously from now (0: none); returns the one it replaces */
+  running(no: number): number {
+    return Number(Atomics.exchange(this.cells, 1, BigInt(no)));
+  }
+
+  /** control thread: the unit running synchronously now, 0 if none */
+  runningNow(): number {
+    return Number(Atomics.load(this.cells, 1));
   }
 }
