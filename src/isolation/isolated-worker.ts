@@ -60,6 +60,8 @@ type TaskUnit = {
   thread: TaskThread;
   /** set once a stop was asked for: the unit is not restarted when its thread goes */
   stopping: boolean;
+  /** its thread was terminated for another unit's sake: its start on a new thread */
+  replacement?: Promise<void>;
 };
 
 type ConnectorUnit = {
@@ -72,6 +74,8 @@ type ConnectorUnit = {
   readonly cell: UnitCell;
   thread: TaskThread;
   stopping: boolean;
+  /** its thread was terminated for another unit's sake: its start on a new thread */
+  replacement?: Promise<void>;
 };
 
 type Unit = TaskUnit | ConnectorUnit;
@@ -168,6 +172,8 @@ export class IsolatedWorker implements UnitHost {
         no,
       }));
     } catch (e) {
+      // its thread was terminated meanwhile for another unit: it is being started on a new one
+      if (unit.replacement) return unit.replacement;
       this.remove(unit);
       throw e;
     }
@@ -365,6 +371,7 @@ export class IsolatedWorker implements UnitHost {
         reportTopics: hooks.onTopicUsed !== undefined,
       }));
     } catch (e) {
+      if (unit.replacement) return unit.replacement;
       this.remove(unit);
       throw e;
     }
@@ -551,23 +558,30 @@ export class IsolatedWorker implements UnitHost {
     if (t.gone) return;
     t.gone = true;
     if (this.threads[t.index] === t) this.threads[t.index] = undefined;
+    const units = [...t.units.values()];
+    const terminated = t.thread
+      .terminate()
+      .then(() => undefined)
+      .catch((e: unknown) => this.log.warn({ err: e }, "terminating a task thread failed"));
+    // decided before any pending request is rejected, so that a unit still starting there is started anew
+    // rather than reported as failed
+    for (const u of units)
+      if (!blame.has(u.key) && !u.stopping && !this.closed)
+        u.replacement = terminated.then(() => {
+          this.remove(u);
+          return this.restartInPlace(u);
+        });
     const gone = new ConnectError(`Task thread ${t.index} was terminated`, 500);
     for (const p of t.pending.values()) p.reject(gone);
     t.pending.clear();
-    const units = [...t.units.values()];
-    await t.thread
-      .terminate()
-      .catch((e: unknown) => this.log.warn({ err: e }, "terminating a task thread failed"));
+    await terminated;
     for (const u of units) {
+      if (u.replacement) continue;
       this.remove(u);
       const error = blame.get(u.key);
-      if (error) {
-        if (u.kind === "task") u.status.onFailure(error);
-        else u.context.raiseError(error);
-        continue;
-      }
-      if (u.stopping || this.closed) continue;
-      void this.restartInPlace(u);
+      if (!error) continue;
+      if (u.kind === "task") u.status.onFailure(error);
+      else u.context.raiseError(error);
     }
   }
 

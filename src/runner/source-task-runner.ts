@@ -196,6 +196,7 @@ export class SourceTaskRunner {
 
   private async pollLoop(): Promise<void> {
     const signal = this.abort.signal;
+    let turned = performance.now();
     while (!signal.aborted) {
       if (this.sendError) throw this.sendError;
       if (this.pending.length >= this.maxBuffered && this.sending) {
@@ -207,6 +208,12 @@ export class SourceTaskRunner {
         this.metrics.sourcePolled(records.length);
         await this.enqueue(records);
         this.kickSend();
+        // a task whose poll() always has records at once resolves in microtasks only: let the event loop
+        // turn now and then, or its own acknowledgements, its thread's other tasks and timers never run
+        if (performance.now() - turned > 20) {
+          await new Promise((r) => setImmediate(r));
+          turned = performance.now();
+        }
       } else {
         if (this.o.transactions?.boundary === "interval") this.kickSend();
         // a task that returns nothing at once must not starve timers and I/O
