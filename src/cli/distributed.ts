@@ -80,6 +80,16 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     partitions: config.offsetTopic.partitions,
     logger,
   });
+  // connectors and tasks run on task threads; this thread keeps leases, REST and status (isolation/). The
+  // threads load while the stores do, and the worker joins its cluster only once they are ready: units
+  // handed to it before would wait for them
+  const worker = new IsolatedWorker({
+    config,
+    workerId: id,
+    offsets,
+    logger,
+    settings: isolationSettings(config.raw, config.taskShutdownGracefulTimeoutMs),
+  });
   try {
     await Promise.all([configs.start(), statuses.start(), offsets.start()]);
   } catch (e) {
@@ -107,6 +117,7 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     ttlMs: config.cluster.heartbeatTtlMs,
     logger,
   });
+  await worker.ready();
   await membership.start();
 
   // before the Worker: its task runners pick up the process's metrics
@@ -128,14 +139,6 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
       onLeaseLost(unit);
     },
     onRenewed: (n) => metrics.leaseRenewals.inc(n),
-  });
-  // connectors and tasks run on task threads; this thread keeps leases, REST and status (isolation/)
-  const worker = new IsolatedWorker({
-    config,
-    workerId: id,
-    offsets,
-    logger,
-    settings: isolationSettings(config.raw, config.taskShutdownGracefulTimeoutMs),
   });
   const units = new UnitQueues({
     redisUrl: config.redisUrl,
@@ -195,7 +198,6 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     security: rest.security,
   });
   const server = await startRestServer(app, config.listeners, rest.tls);
-  await worker.ready();
   await herder.start();
   await units.start();
   logger.info({ ports: server.ports, clusterId, group: config.groupId }, "distributed worker started");
