@@ -138,7 +138,11 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
       metrics.leaseLost.inc();
       onLeaseLost(unit);
     },
-    onRenewed: (n) => metrics.leaseRenewals.inc(n),
+    onRenewed: (n) => {
+      metrics.leaseRenewals.inc(n);
+      // the task threads see the new deadlines at once, not at the next periodic publication
+      worker.publishLeases();
+    },
   });
   const units = new UnitQueues({
     redisUrl: config.redisUrl,
@@ -208,8 +212,12 @@ export async function runDistributed(args: string[], log?: Logger): Promise<Dist
     shutdown() {
       stopping ??= (async () => {
         logger.info("stopping");
-        // leave first, so the others take over while this worker drains
+        // leave first, so the others take over while this worker drains; and give them one membership beat
+        // to see it: a unit handed back before they know their share grew would be taken and handed back
+        // again "to rebalance", then wait out a rebalancing cooldown (units stop within milliseconds now
+        // that they run on task threads)
         await membership.stop();
+        await new Promise((r) => setTimeout(r, Math.max(100, Math.floor(config.cluster.heartbeatTtlMs / 3))));
         await herder.stop();
         await worker.close();
         await leases.stop();

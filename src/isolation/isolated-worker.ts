@@ -60,6 +60,8 @@ type TaskUnit = {
   thread: TaskThread;
   /** set once a stop was asked for: the unit is not restarted when its thread goes */
   stopping: boolean;
+  /** it reported a failure (the herder decides about its restart) */
+  failed?: boolean;
   /** its thread was terminated for another unit's sake: its start on a new thread */
   replacement?: Promise<void>;
 };
@@ -423,13 +425,27 @@ export class IsolatedWorker implements UnitHost {
         if (u?.kind !== "task") return;
         if (m.event === "running") u.status.onRunning();
         else if (m.event === "paused") u.status.onPaused();
-        else if (m.event === "failure") u.status.onFailure(fromWire(m.error));
-        else u.status.onShutdown();
+        else if (m.event === "failure") {
+          u.failed = true;
+          u.status.onFailure(fromWire(m.error));
+        } else u.status.onShutdown();
         return;
       }
       case "taskEnded": {
         const u = t.units.get(`task:${m.key}`);
-        if (u) this.remove(u);
+        if (u?.kind !== "task") return;
+        this.remove(u);
+        // Ended unasked and not failed: its lease deadline passed in the task thread (the control thread was
+        // late to publish a renewal) and it stopped before its next write. If this worker still holds the
+        // lease, nobody else runs the task: start it again here. Without the lease the herder hears of the
+        // loss and hands the unit on.
+        if (!u.stopping && !u.failed && !this.closed && u.hooks.leaseValidUntil?.() !== undefined) {
+          this.log.warn(
+            { unit: u.key },
+            "the task stopped itself while its lease is held; starting it again",
+          );
+          void this.restartInPlace(u);
+        }
         return;
       }
       case "connector": {
@@ -498,7 +514,8 @@ export class IsolatedWorker implements UnitHost {
     u.cell.publishLease(until === undefined ? 0 : until - Date.now() + sharedNow());
   }
 
-  private publishLeases(): void {
+  /** Publishes every task's lease deadline now (called on each renewal, and every 100 ms). */
+  publishLeases(): void {
     for (const u of this.units.values()) if (u.kind === "task") this.publishLease(u);
   }
 
@@ -586,7 +603,10 @@ export class IsolatedWorker implements UnitHost {
   }
 
   private async restartInPlace(u: Unit): Promise<void> {
-    this.log.warn({ unit: u.key }, "restarting the unit on a new task thread (its thread was terminated)");
+    this.log.warn(
+      { unit: u.key },
+      "starting the unit again on this worker (its thread was terminated, or it stopped by itself)",
+    );
     try {
       if (u.kind === "task") await this.startTask(u.id, u.taskConfig, u.connectorConfig, u.status, u.hooks);
       else await this.startConnector(u.name, u.config, u.context);
