@@ -117,6 +117,7 @@ export class IsolatedWorker implements UnitHost {
   private readonly units = new Map<string, Unit>();
   private nextRid = 1;
   private nextUnitNo = 1;
+  private readonly loggers = new Map<string, Logger>();
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
   private readonly log: Logger;
@@ -149,6 +150,7 @@ export class IsolatedWorker implements UnitHost {
     const key = connectorKey(name);
     if (this.units.has(key))
       throw new ConnectError(`Connector ${name} is already running on this worker`, 409);
+    this.registerLogger(key, { connector: name });
     const thread = this.place("connector");
     const cell = new UnitCell();
     const no = this.nextUnitNo++;
@@ -218,6 +220,7 @@ export class IsolatedWorker implements UnitHost {
     const key = taskUnitKey(id);
     if (this.units.has(key))
       throw new ConnectError(`Task ${taskKey(id)} is already running on this worker`, 409);
+    this.registerLogger(key, { connector: id.connector, task: id.task });
     const unit: TaskUnit = {
       kind: "task",
       no: this.nextUnitNo++,
@@ -269,6 +272,15 @@ export class IsolatedWorker implements UnitHost {
         await t.thread.terminate();
       }),
     );
+  }
+
+  /**
+   * The unit's logger name on this thread too, so that /admin/loggers lists it and keeps its level (the task
+   * thread logs with a logger of its own, which takes the worker's level at the thread's start).
+   */
+  private registerLogger(key: string, bindings: { connector: string; task?: number }): void {
+    // held while the unit runs: the level registry keeps loggers weakly
+    this.loggers.set(key, this.o.logger.child(bindings));
   }
 
   // ----------------------------------------------------------------------------------- threads
@@ -344,7 +356,10 @@ export class IsolatedWorker implements UnitHost {
   }
 
   private remove(unit: Unit): void {
-    if (this.units.get(unit.key) === unit) this.units.delete(unit.key);
+    if (this.units.get(unit.key) === unit) {
+      this.units.delete(unit.key);
+      this.loggers.delete(unit.key);
+    }
     if (unit.thread.units.get(unit.key) === unit) unit.thread.units.delete(unit.key);
   }
 
