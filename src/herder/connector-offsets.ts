@@ -7,6 +7,7 @@
 import { isPlainObject } from "../data/plain-object.js";
 import { BadRequestError, ConnectError } from "../errors.js";
 import type { KafkaAdmin, KafkaClient } from "../kafka/types.js";
+import { sleep } from "../sleep.js";
 import type { OffsetEntry, OffsetStore } from "../state/types.js";
 import type { ConnectorOffset, ConnectorOffsets, Message } from "./herder.js";
 
@@ -201,6 +202,27 @@ function groupBusy(e: unknown): boolean {
   );
 }
 
+/**
+ * How long a change to a stopped sink's group waits for the group's members to leave before it fails as
+ * Kafka Connect does at once: the tasks of a connector shown STOPPED may still be finishing their stop in
+ * their threads (within task.shutdown.graceful.timeout.ms, 5 s by default), and a consumer that died
+ * without leaving is dropped when its session ends (10 s by default).
+ */
+export const GROUP_EMPTY_WAIT_MS = 20_000;
+
+/** Runs `op` again while it finds the group still has members, up to `waitMs`. */
+async function whenGroupEmpty<T>(op: () => Promise<T>, waitMs: number): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      return await op();
+    } catch (e) {
+      if (!groupBusy(e) || Date.now() + delay > deadline) throw e;
+      await sleep(delay);
+    }
+  }
+}
+
 function zombieMessage(connector: string, what: "alter" | "reset"): string {
   return (
     `Failed to ${what} consumer group offsets for connector ${connector} either because its tasks ` +
@@ -264,6 +286,7 @@ export async function alterSinkConnectorOffsets(
   kafka: KafkaClient,
   connector: string,
   offsets: readonly SinkOffset[],
+  waitMs = GROUP_EMPTY_WAIT_MS,
 ): Promise<Message> {
   const group = sinkConsumerGroup(connector);
   const sets = new Map<string, Map<number, number>>();
@@ -275,9 +298,11 @@ export async function alterSinkConnectorOffsets(
   }
   try {
     const deletes = offsets.filter((o) => o.offset === null);
-    if (deletes.length === 0) {
-      await commit(admin, kafka, group, sets);
-    } else {
+    await whenGroupEmpty(async () => {
+      if (deletes.length === 0) {
+        await commit(admin, kafka, group, sets);
+        return;
+      }
       const keep = await committed(admin, group);
       for (const d of deletes) keep.get(d.topic)?.delete(d.partition);
       for (const [topic, parts] of sets) {
@@ -287,7 +312,7 @@ export async function alterSinkConnectorOffsets(
       }
       await deleteGroup(admin, group);
       await commit(admin, kafka, group, keep);
-    }
+    }, waitMs);
   } catch (e) {
     if (groupBusy(e)) throw new ConnectError(zombieMessage(connector, "alter"), 500, { cause: e });
     throw new ConnectError(
@@ -300,9 +325,13 @@ export async function alterSinkConnectorOffsets(
 }
 
 /** Resets the sink connector's offsets by deleting its consumer group, as Kafka does. */
-export async function resetSinkConnectorOffsets(admin: KafkaAdmin, connector: string): Promise<Message> {
+export async function resetSinkConnectorOffsets(
+  admin: KafkaAdmin,
+  connector: string,
+  waitMs = GROUP_EMPTY_WAIT_MS,
+): Promise<Message> {
   try {
-    await deleteGroup(admin, sinkConsumerGroup(connector));
+    await whenGroupEmpty(() => deleteGroup(admin, sinkConsumerGroup(connector)), waitMs);
   } catch (e) {
     if (groupBusy(e)) throw new ConnectError(zombieMessage(connector, "reset"), 500, { cause: e });
     throw new ConnectError(

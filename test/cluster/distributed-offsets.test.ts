@@ -61,7 +61,7 @@ it("alters and resets a stopped source's offsets; the source resumes from the ne
   const altered = await api(b, "PATCH", `/connectors/${name}/offsets`, {
     offsets: [{ partition: { filename: file }, offset: { position: 4 } }],
   });
-  expect(altered.status).toBe(200);
+  expect(altered.status, JSON.stringify(altered.body)).toBe(200);
   expect((altered.body as { message: string }).message).toMatch(/altered successfully/);
   await expectOffset(a, 4);
 
@@ -84,7 +84,7 @@ it("alters and resets a stopped source's offsets; the source resumes from the ne
     "stopped again",
   );
   const reset = await api(a, "DELETE", `/connectors/${name}/offsets`);
-  expect(reset.status).toBe(200);
+  expect(reset.status, JSON.stringify(reset.body)).toBe(200);
   expect((await api(b, "GET", `/connectors/${name}/offsets`)).body).toEqual({ offsets: [] });
   await appendFile(file, "four\n");
   expect((await api(b, "PUT", `/connectors/${name}/resume`)).status).toBe(202);
@@ -146,7 +146,7 @@ it("alters and resets a stopped sink's offsets over several topics; the sink res
       { partition: { kafka_topic: tc, kafka_partition: 0 }, offset: null },
     ],
   });
-  expect(altered.status).toBe(200);
+  expect(altered.status, JSON.stringify(altered.body)).toBe(200);
   expect((altered.body as { message: string }).message).toMatch(/altered successfully/);
   expect(await offsetsAt(a)).toEqual({ offsets: [entry(ta, 1), entry(tb, 0)].sort(byTopic) });
 
@@ -163,7 +163,7 @@ it("alters and resets a stopped sink's offsets over several topics; the sink res
     "sink stopped again",
   );
   const reset = await api(a, "DELETE", `/connectors/${name}/offsets`);
-  expect(reset.status).toBe(200);
+  expect(reset.status, JSON.stringify(reset.body)).toBe(200);
   expect((reset.body as { message: string }).message).toMatch(/reset successfully/);
   expect(await offsetsAt(b)).toEqual({ offsets: [] });
 });

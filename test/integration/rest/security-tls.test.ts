@@ -40,6 +40,9 @@ function httpsGet(path: string, headers: Record<string, string> = {}, trust = tr
         headers,
         ...(trust ? { ca } : {}),
         servername: "localhost",
+        // a fresh handshake every time: a resumed TLS session (the global agent caches sessions) shows the
+        // client no peer certificate, and whether a session ticket arrived in time is a race
+        agent: false,
       },
       (res) => {
         // read the certificate now: the socket is detached from the response once it ends

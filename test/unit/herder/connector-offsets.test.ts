@@ -6,8 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 import type { SourceOffset, SourcePartition } from "../../../src/api/records.js";
+import { ConnectError } from "../../../src/errors.js";
+import { resetSinkConnectorOffsets } from "../../../src/herder/connector-offsets.js";
 import type { ConnectorOffset } from "../../../src/herder/herder.js";
 import { HerderBase } from "../../../src/herder/herder-base.js";
+import type { KafkaAdmin } from "../../../src/kafka/types.js";
 import { createLogger } from "../../../src/log/logger.js";
 import { builtinPlugins } from "../../../src/plugins/builtin.js";
 import { MemoryConfigStore } from "../../../src/state/memory-config-store.js";
@@ -137,5 +140,41 @@ describe("the herders' offsets path", () => {
       status: 500,
       message: expect.stringMatching(/^Failed to find any class that implements Connector .*NoSuchConnector/),
     });
+  });
+});
+
+describe("a stopped sink's group that still has members", () => {
+  // what kafkajs throws when the broker refuses to delete a group with members
+  const nonEmpty = () =>
+    Object.assign(new Error("Error in DeleteGroups"), {
+      groups: [{ groupId: "connect-s", error: { type: "NON_EMPTY_GROUP" } }],
+    });
+  const adminThatRefuses = (times: number) => {
+    let calls = 0;
+    const admin = {
+      deleteGroups: async () => {
+        calls++;
+        if (calls <= times) throw nonEmpty();
+        return [];
+      },
+    };
+    return { admin: admin as unknown as KafkaAdmin, calls: () => calls };
+  };
+
+  it("is waited for while its stopping tasks leave it: the reset succeeds once it is empty", async () => {
+    const { admin, calls } = adminThatRefuses(2);
+    const m = await resetSinkConnectorOffsets(admin, "s", 60_000);
+    expect(m.message).toMatch(/reset successfully/);
+    expect(calls()).toBe(3);
+  });
+
+  it("that never empties fails with Kafka Connect's message once the wait is over", async () => {
+    const { admin, calls } = adminThatRefuses(Number.POSITIVE_INFINITY);
+    const err = await resetSinkConnectorOffsets(admin, "s", 300).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectError);
+    expect((err as ConnectError).message).toMatch(
+      /^Failed to reset consumer group offsets for connector s either/,
+    );
+    expect(calls()).toBeGreaterThan(1);
   });
 });
