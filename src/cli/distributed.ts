@@ -8,6 +8,7 @@ import { Membership } from "../cluster/membership.js";
 import { createRedis, redactRedisUrl } from "../cluster/redis.js";
 import { UnitLeases } from "../cluster/unit-leases.js";
 import { UnitQueues } from "../cluster/unit-queues.js";
+import { isolationSettings } from "../config/isolation-config.js";
 import {
   type DistributedWorkerConfig,
   parseDistributedWorkerConfig,
@@ -16,7 +17,6 @@ import {
 import { loadWorkerProperties } from "../config/worker-file.js";
 import { DistributedHerder } from "../herder/distributed-herder.js";
 import { IsolatedWorker } from "../isolation/isolated-worker.js";
-import { isolationSettings } from "../isolation/isolation-config.js";
 import { LoggerLevels } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { herderStateSource } from "../metrics/herder-state.js";

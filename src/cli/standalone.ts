@@ -5,6 +5,7 @@
  */
 import { hostname } from "node:os";
 import { type ConnectorFile, loadConnectorFile } from "../config/connector-file.js";
+import { isolationSettings } from "../config/isolation-config.js";
 import {
   parseStandaloneWorkerConfig,
   type StandaloneWorkerConfig,
@@ -16,7 +17,6 @@ import type { ConfigProviders } from "../herder/config-providers.js";
 import { validateConnectorConfig } from "../herder/connector-validation.js";
 import { StandaloneHerder } from "../herder/standalone-herder.js";
 import { IsolatedWorker } from "../isolation/isolated-worker.js";
-import { isolationSettings } from "../isolation/isolation-config.js";
 import { LoggerLevels } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { herderStateSource } from "../metrics/herder-state.js";

@@ -5,8 +5,8 @@
 import { z } from "zod";
 import { ConfigDef } from "../api/config-def.js";
 import { ConfigValidationError } from "../errors.js";
-import { defineIsolationKeys } from "../isolation/isolation-config.js";
 import { type ClusterSettings, clusterSettings, defineClusterKeys } from "./cluster-config.js";
+import { defineIsolationKeys } from "./isolation-config.js";
 import { defineKafkaSecurityKeys } from "./kafka-security-keys.js";
 import { defineRestKeys, type RestSecurityConfig, restSecurityConfig } from "./rest-config.js";
 

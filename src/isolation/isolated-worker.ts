@@ -12,6 +12,7 @@
  */
 import { Worker as NodeWorker } from "node:worker_threads";
 import type { ConnectorContext, TaskConfig } from "../api/connector.js";
+import type { IsolationSettings } from "../config/isolation-config.js";
 import type { WorkerConfig } from "../config/worker-config.js";
 import { ConnectError } from "../errors.js";
 import type { Logger } from "../log/logger.js";
@@ -20,7 +21,6 @@ import { transactionOffsets } from "../runner/exactly-once.js";
 import type { StatusListener } from "../runner/unit-status.js";
 import { type TaskHooks, type TaskId, taskKey, type UnitHost } from "../runner/worker.js";
 import type { OffsetStore } from "../state/types.js";
-import type { IsolationSettings } from "./isolation-config.js";
 import {
   type Config,
   type FromThread,

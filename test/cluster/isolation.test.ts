@@ -151,7 +151,11 @@ describe("task isolation (cluster)", () => {
     // the blocker kept polling all along, and is RUNNING
     const polls = await lines(join(c.dir, "blocker.polls"));
     await waitFor(async () => (await lines(join(c.dir, "blocker.polls"))) > polls, "the blocker polling on");
-    expect((await unitsSeenBy(url)).get("task:blocker:0")?.state).toBe("RUNNING");
+    // (eventually: a machine so busy that a lease lapses restarts the blocker like any unit)
+    await waitFor(
+      async () => (await unitsSeenBy(url)).get("task:blocker:0")?.state === "RUNNING",
+      "the blocker RUNNING",
+    );
     await sample();
     expect(samples).toBeGreaterThan(4);
     expect(problems).toEqual([]);
@@ -186,8 +190,16 @@ describe("task isolation (cluster)", () => {
     // the survivor runs everything, the task that hung in stop() included
     const survivor = c.workers[1 - i]?.url ?? "";
     await waitFor(
-      async () => allRunning(await unitsSeenBy(survivor), 6, [holder ?? ""]),
+      async () => {
+        const seen = await unitsSeenBy(survivor);
+        if (allRunning(seen, 6, [holder ?? ""])) return true;
+        // thrown so that a timeout says what was seen last
+        throw new Error(
+          [...seen].map(([unit, v]) => `${unit} ${v.state} on ${v.worker}`).join(", ") || "no units",
+        );
+      },
       "every unit RUNNING on the survivor",
+      60_000,
     );
   });
 
